@@ -1,0 +1,49 @@
+package dodo
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/httpx"
+)
+
+// errorBody is the Dodo Payments error envelope.
+type errorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// statusOf maps each core error kind to its status, in one table.
+var statusOf = map[catalog.Kind]int{
+	catalog.KindInvalid:      http.StatusUnprocessableEntity,
+	catalog.KindNotFound:     http.StatusNotFound,
+	catalog.KindConflict:     http.StatusConflict,
+	catalog.KindGone:         http.StatusGone,
+	catalog.KindUnauthorized: http.StatusUnauthorized,
+	catalog.KindForbidden:    http.StatusForbidden,
+	catalog.KindTooLarge:     http.StatusRequestEntityTooLarge,
+	catalog.KindRateLimited:  http.StatusTooManyRequests,
+}
+
+// writeError writes err in the Dodo envelope. Internal errors are logged
+// and answered with a generic message; their details never reach clients.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *catalog.Error
+	if errors.Is(err, httpx.ErrBodyTooLarge) {
+		e = catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "request body is larger than %d bytes", MaxBodyBytes)
+	} else if !errors.As(err, &e) {
+		a.log.Error("internal error", "request_id", httpx.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
+		e = catalog.Errorf(catalog.KindInternal, "INTERNAL_SERVER_ERROR", "Something went wrong; the request id is %s", httpx.RequestID(r.Context()))
+	}
+	status, ok := statusOf[e.Kind]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	// The SDKs retry 409 and 5xx unless told not to; a deterministic
+	// answer would only come back the same.
+	if status == http.StatusConflict || (status >= 500 && e.Kind != catalog.KindInternal) {
+		w.Header().Set("X-Should-Retry", "false")
+	}
+	httpx.WriteJSON(w, status, errorBody{Code: e.Code, Message: e.Message})
+}

@@ -1,0 +1,114 @@
+// Package dodo serves the Dodo Payments-compatible catalog API.
+package dodo
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/store"
+)
+
+// MaxBodyBytes caps every request body.
+const MaxBodyBytes = 1 << 20
+
+// API is the Dodo Payments face over the store.
+type API struct {
+	store *store.Store
+	log   *slog.Logger
+	mux   *http.ServeMux
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Pattern string // "METHOD /path"
+	Handler httpx.HandlerFunc
+}
+
+// New returns the Dodo face with its routes registered.
+func New(st *store.Store, logger *slog.Logger) *API {
+	a := &API{store: st, log: logger, mux: http.NewServeMux()}
+	for _, rt := range a.Routes() {
+		a.mux.Handle(rt.Pattern, httpx.Adapt(a.writeError, a.authenticate(rt.Pattern, rt.Handler)))
+	}
+	a.mux.Handle("/", httpx.Adapt(a.writeError, a.unmatched))
+	return a
+}
+
+// Routes is the whole surface of the face, on one screen. Fixed paths such
+// as /products/short_links must come before {id} siblings only in
+// spirit: the standard mux picks the most specific pattern.
+func (a *API) Routes() []Route {
+	return []Route{
+		{"GET /products", a.listProducts},
+		{"POST /products", a.createProduct},
+		{"GET /products/{id}", a.getProduct},
+		{"PATCH /products/{id}", a.updateProduct},
+		{"DELETE /products/{id}", a.archiveProduct},
+		{"POST /products/{id}/unarchive", a.unarchiveProduct},
+	}
+}
+
+// ServeHTTP serves the face with panic recovery and the body limit.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httpx.Recover(a.log, a.writeError, httpx.LimitBody(MaxBodyBytes, a.mux)).ServeHTTP(w, r)
+}
+
+type tenantKey struct{}
+
+// tenant returns the caller's partition, set by authenticate.
+func tenant(r *http.Request) catalog.Tenant {
+	return r.Context().Value(tenantKey{}).(catalog.Tenant)
+}
+
+var errUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "You are not authorised to perform this action")
+
+// authenticate resolves the bearer key to its tenant. A read-only key may
+// only read.
+func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
+	mutating := !strings.HasPrefix(pattern, "GET ")
+	return func(w http.ResponseWriter, r *http.Request) error {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || token == "" {
+			return errUnauthorized
+		}
+		key, err := a.store.Authenticate(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		if key.ReadOnly && mutating {
+			return catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "This API key is read-only")
+		}
+		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
+		return next(w, r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn)))
+	}
+}
+
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete}
+
+// unmatched answers paths no route serves: CORS preflights get 204, a
+// known path with another method 405, anything else 404, all in the
+// envelope.
+func (a *API) unmatched(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodOptions {
+		httpx.WriteEmpty(w, http.StatusNoContent)
+		return nil
+	}
+	var allowed []string
+	for _, m := range methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		return httpx.WriteJSON(w, http.StatusMethodNotAllowed, errorBody{Code: "METHOD_NOT_ALLOWED",
+			Message: r.Method + " is not allowed on " + r.URL.Path})
+	}
+	return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "No route for %s %s", r.Method, r.URL.Path)
+}

@@ -1,0 +1,135 @@
+package catalog
+
+import "time"
+
+// ProductPatch is a partial update of a product. A nil pointer leaves the
+// field unchanged; PricingMode is the one field whose null clears it.
+// CreditEntitlements and Entitlements, when non-nil, replace the whole set.
+type ProductPatch struct {
+	Name                        *string
+	Description                 *string
+	Price                       *Price
+	TaxCategory                 *string
+	Addons                      *[]string
+	BrandID                     *string
+	ImageID                     *string
+	Metadata                    *Metadata
+	PricingMode                 Opt[string]
+	CreditEntitlements          *[]CreditGrant
+	Entitlements                *[]string
+	DigitalDelivery             *DigitalDeliveryPatch
+	LicenseKeyEnabled           *bool
+	LicenseKeyActivationMessage *string
+	LicenseKeyActivationsLimit  *int64
+	LicenseKeyDuration          *LicenseKeyDuration
+}
+
+// DigitalDeliveryPatch updates the deprecated digital-delivery settings.
+type DigitalDeliveryPatch struct {
+	ExternalURL  *string
+	Instructions *string
+	Files        *[]string
+}
+
+// Apply merges the patch into p. The caller validates the result.
+func (u *ProductPatch) Apply(p *Product) {
+	setIf(&p.Name, u.Name)
+	if u.Description != nil {
+		p.Description = u.Description
+	}
+	if u.Price != nil {
+		p.Price = *u.Price
+	}
+	setIf(&p.TaxCategory, u.TaxCategory)
+	if u.Addons != nil {
+		p.Addons = *u.Addons
+	}
+	setIf(&p.BrandID, u.BrandID)
+	if u.ImageID != nil {
+		p.ImageID = u.ImageID
+	}
+	if u.Metadata != nil {
+		p.Metadata = *u.Metadata
+	}
+	if u.PricingMode.Set {
+		if u.PricingMode.Null {
+			p.PricingMode = nil
+		} else {
+			v := u.PricingMode.V
+			p.PricingMode = &v
+		}
+	}
+	if u.CreditEntitlements != nil {
+		p.CreditEntitlements = *u.CreditEntitlements
+	}
+	if u.Entitlements != nil {
+		p.Entitlements = *u.Entitlements
+	}
+	if d := u.DigitalDelivery; d != nil {
+		cur := DigitalDelivery{}
+		if p.DigitalDelivery != nil {
+			cur = *p.DigitalDelivery
+		}
+		if d.ExternalURL != nil {
+			cur.ExternalURL = d.ExternalURL
+		}
+		if d.Instructions != nil {
+			cur.Instructions = d.Instructions
+		}
+		if d.Files != nil {
+			cur.Files = *d.Files
+		}
+		p.DigitalDelivery = &cur
+	}
+	setIf(&p.LicenseKeyEnabled, u.LicenseKeyEnabled)
+	if u.LicenseKeyActivationMessage != nil {
+		p.LicenseKeyActivationMessage = u.LicenseKeyActivationMessage
+	}
+	if u.LicenseKeyActivationsLimit != nil {
+		p.LicenseKeyActivationsLimit = u.LicenseKeyActivationsLimit
+	}
+	if u.LicenseKeyDuration != nil {
+		p.LicenseKeyDuration = u.LicenseKeyDuration
+	}
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// ProductFilter selects products for a list page.
+type ProductFilter struct {
+	Archived  bool
+	BrandID   string
+	Recurring *bool
+	Page      Page
+}
+
+// Page is an offset page: Number is zero-based.
+type Page struct {
+	Size   int
+	Number int
+}
+
+// Offset is the number of rows before the page.
+func (p Page) Offset() int { return p.Size * p.Number }
+
+// Business is a tenant's business; its primary brand shares its id.
+type Business struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// APIKey is a stored API key; the secret itself is never kept.
+type APIKey struct {
+	ID         string
+	BusinessID string
+	Mode       Mode
+	ReadOnly   bool
+	Prefix     string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
+}

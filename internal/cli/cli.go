@@ -1,0 +1,104 @@
+// Package cli implements the pricebook subcommands.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+)
+
+// Version is set at build time with -ldflags "-X .../cli.Version=v1.2.3".
+var Version = ""
+
+// env is the process environment, passed in so tests control it.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+const usage = `pricebook: a self-hosted product catalog serving the Dodo Payments and ChartMogul APIs.
+
+Usage:
+  pricebook serve   [--addr 127.0.0.1:8080] [--db pricebook.db]   run the server
+  pricebook migrate [--db pricebook.db]                           apply database migrations
+  pricebook keys create --mode test|live [--read-only] [--business bus_...|--new-business] [--db D]
+  pricebook keys list   [--json] [--db D]                          list keys (never secrets)
+  pricebook keys revoke KEY [--db D]                               revoke a key by id or token
+  pricebook version                                               print the version
+  pricebook help                                                  print this help
+
+--db takes a SQLite file path (default pricebook.db), ":memory:", or a
+postgres:// URL. Environment: PRICEBOOK_ADDR, PRICEBOOK_DB.
+`
+
+// Run runs the subcommand in args and returns the process exit code.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = e.serve(ctx, args[1:])
+	case "migrate":
+		err = e.migrate(ctx, args[1:])
+	case "keys":
+		err = e.keys(ctx, args[1:])
+	case "version", "--version":
+		fmt.Fprintln(stdout, "pricebook", version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "pricebook: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "pricebook:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// usageError marks a bad command line.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// dbFlag registers --db with its environment default.
+func (e *env) dbFlag(fs *flag.FlagSet) *string {
+	def := e.getenv("PRICEBOOK_DB")
+	if def == "" {
+		def = "pricebook.db"
+	}
+	return fs.String("db", def, "SQLite file, :memory:, or postgres:// URL (env PRICEBOOK_DB)")
+}
+
+func (e *env) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("pricebook "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/pricebook/pricebook/internal/api/dodo"
+	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/store"
+)
+
+// serveConfig is everything serve needs, from flags and environment.
+type serveConfig struct {
+	addr string
+	db   string
+}
+
+func (e *env) serve(ctx context.Context, args []string) error {
+	fs := e.flags("serve")
+	var cfg serveConfig
+	addr := e.getenv("PRICEBOOK_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	fs.StringVar(&cfg.addr, "addr", addr, "listen address (env PRICEBOOK_ADDR)")
+	db := e.dbFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.db = *db
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+
+	st, err := openStore(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	token, b, err := st.Bootstrap(ctx, "My business")
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if token != "" {
+		fmt.Fprintf(e.stdout, `
+Pricebook created business %s and a test-mode API key for it.
+The key is shown only this once; keep it somewhere safe:
+
+  export DODO_PAYMENTS_API_KEY=%s
+  export DODO_PAYMENTS_BASE_URL=%s
+
+  curl -H "Authorization: Bearer %s" %s/products
+
+`, b.ID, token, base, token, base)
+	}
+
+	srv := &http.Server{
+		Handler:           newHandler(st, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests finish; every acknowledged write was committed
+	// before its response, so closing the store afterwards loses nothing.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHandler composes the faces and the health endpoints.
+func newHandler(st *store.Store, logger *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ready(ctx); err != nil {
+			logger.Warn("not ready", "err", err)
+			httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	mux.Handle("/", dodo.New(st, logger))
+	return httpx.Log(logger, mux)
+}

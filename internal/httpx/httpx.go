@@ -1,0 +1,164 @@
+// Package httpx holds the small HTTP helpers both API faces share: the
+// error-returning handler adapter, JSON encoding, request logging, panic
+// recovery and body limits. It knows no vendor's wire format.
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// HandlerFunc is an HTTP handler that returns its error instead of writing
+// it; an ErrorWriter turns the error into the face's envelope.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ErrorWriter writes err to w in a face's error envelope.
+type ErrorWriter func(w http.ResponseWriter, r *http.Request, err error)
+
+// Adapt turns h into an http.Handler that writes h's error with ew.
+func Adapt(ew ErrorWriter, h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			ew(w, r, err)
+		}
+	})
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// WriteJSON writes v as a JSON response with the given status. The body is
+// encoded first, so an encoding failure never leaves a half-written reply.
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// WriteEmpty answers with status and no body. For 200 the explicit
+// Content-Length: 0 keeps JSON-parsing clients from choking on an empty
+// body.
+func WriteEmpty(w http.ResponseWriter, status int) {
+	if status != http.StatusNoContent {
+		w.Header().Set("Content-Length", "0")
+	}
+	w.WriteHeader(status)
+}
+
+// ErrBodyTooLarge is returned by ReadBody when the body exceeds its limit.
+var ErrBodyTooLarge = errors.New("request body too large")
+
+// ReadBody reads the whole request body, which LimitBody has capped.
+func ReadBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, ErrBodyTooLarge
+	}
+	return b, err
+}
+
+// LimitBody caps every request body at n bytes.
+func LimitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = iota
+
+// RequestID returns the id Log gave the request.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// statusWriter records the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Log gives each request an id (returned in X-Request-Id) and writes one
+// structured line per request. It never logs headers, so keys stay out.
+func Log(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := newRequestID()
+		w.Header().Set("X-Request-Id", id)
+		sw := &statusWriter{ResponseWriter: w}
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.Int("bytes", sw.bytes),
+			slog.String("request_id", id))
+	})
+}
+
+func newRequestID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
+}
+
+// Recover turns a panic in next into a 500 written by ew, logging it.
+func Recover(logger *slog.Logger, ew ErrorWriter, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.Error("panic", "request_id", RequestID(r.Context()), "panic", v)
+				ew(w, r, errors.New("internal error"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

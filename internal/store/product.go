@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// productColumns are the columns scanProduct reads, in order.
+const productColumns = `p.id, p.business_id, p.brand_id, p.archived, p.created_at, p.updated_at, p.doc`
+
+// CreateProduct validates p, checks its references in the tenant and
+// stores it. It fills the server-side fields of p.
+func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog.Product) error {
+	var pr catalog.Problems
+	p.Validate(&pr)
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	p.Price.Normalize()
+	now := s.now()
+	p.ID = s.NewID("pdt_")
+	p.BusinessID = tn.BusinessID
+	if p.BrandID == "" {
+		p.BrandID = tn.BusinessID
+	}
+	p.CreatedAt, p.UpdatedAt = now, now
+	if p.Metadata == nil {
+		p.Metadata = catalog.Metadata{}
+	}
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(t *tx) error {
+		if err := s.checkProductRefs(ctx, t, tn, p); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, micros(now), micros(now), string(doc))
+		return err
+	})
+}
+
+// checkProductRefs checks that everything p refers to exists in the tenant
+// and is usable.
+func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, p *catalog.Product) error {
+	var archived sql.NullInt64
+	err := t.queryRow(ctx, "SELECT archived_at FROM brands WHERE business_id = ? AND mode = ? AND id = ?",
+		tn.BusinessID, string(tn.Mode), p.BrandID).Scan(&archived)
+	if errors.Is(err, sql.ErrNoRows) {
+		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "brand_id: brand %s does not exist", p.BrandID)
+	}
+	if err != nil {
+		return err
+	}
+	if archived.Valid {
+		return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "brand_id: brand %s is archived", p.BrandID)
+	}
+	// Addons, meters, entitlements and credit entitlements have no store
+	// yet, so every reference to one is unknown.
+	if len(p.Addons) > 0 {
+		return missing("MISSING_ADDON_IDS", "addons", "addons", p.Addons)
+	}
+	var meters []string
+	for _, m := range p.Price.Meters {
+		meters = append(meters, m.MeterID)
+	}
+	if len(meters) > 0 {
+		return missing("MISSING_METER_IDS", "price.meters", "meters", meters)
+	}
+	var creditIDs []string
+	for _, m := range p.Price.Meters {
+		if m.CreditEntitlementID != nil {
+			creditIDs = append(creditIDs, *m.CreditEntitlementID)
+		}
+	}
+	for _, g := range p.CreditEntitlements {
+		creditIDs = append(creditIDs, g.CreditEntitlementID)
+	}
+	if len(creditIDs) > 0 {
+		return missing("MISSING_CREDIT_ENTITLEMENT_IDS", "credit_entitlements", "credit entitlements", creditIDs)
+	}
+	if len(p.Entitlements) > 0 {
+		return missing("MISSING_ENTITLEMENT_IDS", "entitlements", "entitlements", p.Entitlements)
+	}
+	return nil
+}
+
+func missing(code, path, what string, ids []string) error {
+	return catalog.Errorf(catalog.KindInvalid, code, "%s: %s do not exist: %s", path, what, strings.Join(ids, ", "))
+}
+
+// GetProduct returns a product of the tenant, archived or not.
+func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Product, error) {
+	row := s.queryRow(ctx, "SELECT "+productColumns+" FROM products p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
+		id, tn.BusinessID, string(tn.Mode))
+	p, err := scanProduct(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.NotFound("Product", id)
+	}
+	return p, err
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanProduct(sc scanner) (*catalog.Product, error) {
+	var p catalog.Product
+	var created, updated int64
+	var doc string
+	if err := sc.Scan(&p.ID, &p.BusinessID, &p.BrandID, &p.Archived, &created, &updated, &doc); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return nil, fmt.Errorf("store: product %s: %w", p.ID, err)
+	}
+	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if p.Metadata == nil {
+		p.Metadata = catalog.Metadata{}
+	}
+	return &p, nil
+}
+
+// ListProducts returns one page of the tenant's products, newest first.
+func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.ProductFilter) ([]*catalog.Product, error) {
+	var b strings.Builder
+	args := []any{tn.BusinessID, string(tn.Mode), f.Archived}
+	b.WriteString("SELECT " + productColumns + " FROM products p WHERE p.business_id = ? AND p.mode = ? AND p.archived = ?")
+	if f.BrandID != "" {
+		b.WriteString(" AND p.brand_id = ?")
+		args = append(args, f.BrandID)
+	}
+	if f.Recurring != nil {
+		b.WriteString(" AND p.is_recurring = ?")
+		args = append(args, *f.Recurring)
+	}
+	b.WriteString(" ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?")
+	args = append(args, f.Page.Size, f.Page.Offset())
+	rows, err := s.query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]*catalog.Product, 0, f.Page.Size)
+	for rows.Next() {
+		p, err := scanProduct(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// lockProduct loads a product of the tenant for update inside t.
+func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id string) (*catalog.Product, error) {
+	q := "SELECT " + productColumns + " FROM products p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?"
+	if s.engine == Postgres {
+		q += " FOR UPDATE"
+	}
+	p, err := scanProduct(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.NotFound("Product", id)
+	}
+	return p, err
+}
+
+// UpdateProduct applies a partial update, validating the merged product.
+func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string, u *catalog.ProductPatch) error {
+	return s.write(ctx, func(t *tx) error {
+		p, err := s.lockProduct(ctx, t, tn, id)
+		if err != nil {
+			return err
+		}
+		if p.Archived {
+			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is archived; unarchive it before updating", id)
+		}
+		u.Apply(p)
+		var pr catalog.Problems
+		p.Validate(&pr)
+		if err := pr.Err(); err != nil {
+			return err
+		}
+		p.Price.Normalize()
+		if err := s.checkProductRefs(ctx, t, tn, p); err != nil {
+			return err
+		}
+		doc, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, "UPDATE products SET brand_id = ?, is_recurring = ?, updated_at = ?, doc = ? WHERE id = ?",
+			p.BrandID, p.Price.IsRecurring(), micros(s.now()), string(doc), id)
+		return err
+	})
+}
+
+// ArchiveProduct archives a product; archiving an archived one is KindGone.
+func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
+	return s.write(ctx, func(t *tx) error {
+		p, err := s.lockProduct(ctx, t, tn, id)
+		if err != nil {
+			return err
+		}
+		if p.Archived {
+			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is already archived", id)
+		}
+		_, err = t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
+		return err
+	})
+}
+
+// UnarchiveProduct restores an archived product; an active one is left as is.
+func (s *Store) UnarchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
+	return s.write(ctx, func(t *tx) error {
+		p, err := s.lockProduct(ctx, t, tn, id)
+		if err != nil || !p.Archived {
+			return err
+		}
+		_, err = t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", false, micros(s.now()), id)
+		return err
+	})
+}

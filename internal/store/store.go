@@ -1,0 +1,230 @@
+// Package store persists the catalog in SQLite or PostgreSQL. Every
+// exported method is one use case run in one transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"            // registers the "sqlite" driver
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is the catalog's persistence for both engines.
+type Store struct {
+	engine Engine
+	// w runs every write; on SQLite it has a single connection, so writes
+	// never wait on SQLITE_BUSY from each other.
+	w *sql.DB
+	// r serves reads; on SQLite a pool of read-only connections that WAL
+	// lets run beside the writer.
+	r *sql.DB
+
+	// Now and NewID are injectable so tests can be deterministic.
+	Now   func() time.Time
+	NewID catalog.IDGen
+
+	rebound sync.Map // query text -> PostgreSQL form
+}
+
+// Options tune Open.
+type Options struct {
+	// ReadConns is the size of the SQLite read pool (default: 2×CPUs, ≥4).
+	ReadConns int
+}
+
+// Open opens the database named by dsn: a postgres:// (or postgresql://)
+// URL selects PostgreSQL; ":memory:" an ephemeral SQLite database; anything
+// else is a SQLite file path. It does not migrate.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s := &Store{Now: func() time.Time { return time.Now().UTC() }, NewID: catalog.NewID}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s.engine = Postgres
+		s.w, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		s.w.SetMaxOpenConns(32)
+		s.w.SetMaxIdleConns(32)
+		s.w.SetConnMaxIdleTime(5 * time.Minute)
+		s.r = s.w
+	} else {
+		s.engine = SQLite
+		if err := s.openSQLite(dsn, opt); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.Ready(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return s, nil
+}
+
+func (s *Store) openSQLite(path string, opt Options) error {
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_time_format=sqlite"
+	if path == ":memory:" {
+		// An in-memory database lives in one connection, so reads and
+		// writes share it.
+		db, err := sql.Open("sqlite", "file::memory:?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return err
+		}
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s.w, s.r = db, db
+		return nil
+	}
+	u := "file:" + (&url.URL{Path: path}).EscapedPath()
+	w, err := sql.Open("sqlite", u+"?"+pragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		return err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	// Set WAL before any reader opens, so readers never see a rollback
+	// journal database.
+	if _, err := w.Exec("PRAGMA journal_mode=WAL"); err != nil {
+		w.Close()
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	n := opt.ReadConns
+	if n <= 0 {
+		n = max(4, 2*runtime.NumCPU())
+	}
+	r, err := sql.Open("sqlite", u+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return err
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(0)
+	s.w, s.r = w, r
+	return nil
+}
+
+// Engine reports the engine in use.
+func (s *Store) Engine() Engine { return s.engine }
+
+// Ready reports whether the database answers.
+func (s *Store) Ready(ctx context.Context) error {
+	var one int
+	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Close closes every connection.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// q converts a query written with ? placeholders to the engine's form.
+func (s *Store) q(query string) string {
+	if s.engine != Postgres {
+		return query
+	}
+	if v, ok := s.rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	inString := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' {
+			inString = !inString
+		}
+		if c == '?' && !inString {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	s.rebound.Store(query, out)
+	return out
+}
+
+// tx is a write transaction with placeholder rebinding.
+type tx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, t.s.q(query), args...)
+}
+
+func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(ctx, t.s.q(query), args...)
+}
+
+func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+}
+
+// write runs fn in one write transaction and commits it; fn's error rolls
+// everything back. On SQLite the commit is durable (synchronous=FULL)
+// before write returns.
+func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	t := &tx{s: s, tx: sqlTx}
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// queryRow runs a single-row read on the read pool.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.r.QueryRowContext(ctx, s.q(query), args...)
+}
+
+// query runs a read on the read pool.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.r.QueryContext(ctx, s.q(query), args...)
+}
+
+// micros converts a time to the stored form: UTC microseconds.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts a stored time back.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// now returns the current time at stored precision.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

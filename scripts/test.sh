@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The project's single test command: vet and build, the Go tests against
+# both storage engines, then the SDK acceptance suite against the real
+# binary on both engines.
+#
+# Needs only Go, Node 20 with npm, and the PostgreSQL 15 server binaries
+# (Debian's postgresql-15); it starts and removes its own throwaway
+# PostgreSQL unless PRICEBOOK_TEST_POSTGRES already names a server. The
+# binary goes to a temporary directory unless BIN_DIR asks to keep it.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step=setup
+sdk=skipped
+work=
+pg_dir=
+
+begin() {
+	step=$1
+	echo "==> $step"
+}
+
+finish() {
+	local rc=$?
+	if [[ -n $pg_dir ]]; then
+		bash scripts/pg.sh stop "$pg_dir" || true
+		rm -rf "$pg_dir"
+	fi
+	[[ -z $work ]] || rm -rf "$work"
+	if [[ $rc -eq 0 ]]; then
+		echo "test.sh: PASS (go vet, go build, go test, sdk-tests: $sdk)"
+	else
+		echo "test.sh: FAIL in step '$step' (exit $rc)"
+	fi
+	exit "$rc"
+}
+trap finish EXIT
+# Turn signals into an ordinary exit so the EXIT trap still stops PostgreSQL.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+work=$(mktemp -d)
+
+begin "go vet"
+go vet ./...
+
+begin "go build"
+go build ./...
+
+if [[ -z ${PRICEBOOK_TEST_POSTGRES:-} ]]; then
+	begin "start PostgreSQL"
+	# Its own temp directory, not one under $work: pg.sh hands the whole
+	# directory to the postgres user, which could not enter a root-only
+	# parent.
+	pg_dir=$(mktemp -d)
+	PRICEBOOK_TEST_POSTGRES=$(bash scripts/pg.sh start "$pg_dir")
+	export PRICEBOOK_TEST_POSTGRES
+fi
+
+begin "go test"
+go test -count=1 ./...
+
+begin "build pricebook binary"
+BIN_DIR=${BIN_DIR:-$work/bin}
+mkdir -p "$BIN_DIR"
+BIN_DIR=$(cd "$BIN_DIR" && pwd)
+CGO_ENABLED=0 go build -o "$BIN_DIR/pricebook" ./cmd/pricebook
+export PRICEBOOK_BIN=$BIN_DIR/pricebook
+
+if [[ -f sdk-tests/package.json ]]; then
+	# npm keeps a copy of the lock file it installed from in node_modules;
+	# reinstall only when the project's files have moved past it.
+	installed=sdk-tests/node_modules/.package-lock.json
+	if [[ ! -f $installed || sdk-tests/package-lock.json -nt $installed || sdk-tests/package.json -nt $installed ]]; then
+		begin "npm ci (sdk-tests)"
+		(cd sdk-tests && npm ci --no-audit --no-fund)
+	fi
+
+	begin "sdk-tests on sqlite"
+	(cd sdk-tests && PRICEBOOK_SDK_DB=sqlite npm test)
+
+	begin "sdk-tests on postgres"
+	(cd sdk-tests && PRICEBOOK_SDK_DB=postgres npm test)
+	sdk="sqlite, postgres"
+fi
