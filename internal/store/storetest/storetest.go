@@ -1,0 +1,49 @@
+// Package storetest opens fresh stores on every engine for tests.
+package storetest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/pgtest"
+	"github.com/pricebook/pricebook/internal/store"
+)
+
+// Engines runs fn as a subtest once per engine, each with a fresh,
+// migrated store. Packages using it must call pgtest.Main from TestMain.
+func Engines(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, Open(t, store.SQLite)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Open(t, store.Postgres)) })
+}
+
+// Open returns a fresh migrated store of the engine, closed at cleanup.
+func Open(t testing.TB, engine store.Engine) *store.Store {
+	t.Helper()
+	dsn := filepath.Join(t.TempDir(), "test.db")
+	if engine == store.Postgres {
+		dsn = pgtest.DSN(t)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		t.Fatalf("open %s: %v", engine, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatalf("migrate %s: %v", engine, err)
+	}
+	return st
+}
+
+// Tenant creates a business and returns its test-mode tenant.
+func Tenant(t testing.TB, st *store.Store) catalog.Tenant {
+	t.Helper()
+	b, err := st.CreateBusiness(context.Background(), "Test business")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return catalog.Tenant{BusinessID: b.ID, Mode: catalog.ModeTest}
+}
