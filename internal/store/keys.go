@@ -245,5 +245,3 @@ func (s *Store) Authenticate(ctx context.Context, token string) (catalog.APIKey,
 	k.CreatedAt = fromMicros(at)
 	return k, nil
 }
-
-

@@ -17,7 +17,7 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"            // registers the "sqlite" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
 
 // Engine names a database engine.
