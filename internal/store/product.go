@@ -11,8 +11,12 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 )
 
-// productColumns are the columns scanProduct reads, in order.
-const productColumns = `p.id, p.business_id, p.brand_id, p.archived, p.created_at, p.updated_at, p.doc`
+// productColumns are the columns scanProduct reads, in order, from
+// productFrom: the product and the collection it belongs to, if any.
+const (
+	productColumns = `p.id, p.business_id, p.brand_id, p.archived, p.created_at, p.updated_at, p.doc, COALESCE(ci.collection_id, '')`
+	productFrom    = ` FROM products p LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE `
+)
 
 // CreateProduct validates p, checks its references in the tenant and
 // stores it. It fills the server-side fields of p.
@@ -99,7 +103,7 @@ func missing(code, path, what string, ids []string) error {
 
 // GetProduct returns a product of the tenant, archived or not.
 func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Product, error) {
-	row := s.queryRow(ctx, "SELECT "+productColumns+" FROM products p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
+	row := s.queryRow(ctx, "SELECT "+productColumns+productFrom+"WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
 		id, tn.BusinessID, string(tn.Mode))
 	p, err := scanProduct(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -114,24 +118,29 @@ func scanProduct(sc scanner) (*catalog.Product, error) {
 	var p catalog.Product
 	var created, updated int64
 	var doc string
-	if err := sc.Scan(&p.ID, &p.BusinessID, &p.BrandID, &p.Archived, &created, &updated, &doc); err != nil {
+	if err := sc.Scan(&p.ID, &p.BusinessID, &p.BrandID, &p.Archived, &created, &updated, &doc, &p.CollectionID); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+	return decodeProduct(&p, created, updated, doc)
+}
+
+// decodeProduct completes p from its stored document and times.
+func decodeProduct(p *catalog.Product, created, updated int64, doc string) (*catalog.Product, error) {
+	if err := json.Unmarshal([]byte(doc), p); err != nil {
 		return nil, fmt.Errorf("store: product %s: %w", p.ID, err)
 	}
 	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if p.Metadata == nil {
 		p.Metadata = catalog.Metadata{}
 	}
-	return &p, nil
+	return p, nil
 }
 
 // ListProducts returns one page of the tenant's products, newest first.
 func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.ProductFilter) ([]*catalog.Product, error) {
 	var b strings.Builder
 	args := []any{tn.BusinessID, string(tn.Mode), f.Archived}
-	b.WriteString("SELECT " + productColumns + " FROM products p WHERE p.business_id = ? AND p.mode = ? AND p.archived = ?")
+	b.WriteString("SELECT " + productColumns + productFrom + "WHERE p.business_id = ? AND p.mode = ? AND p.archived = ?")
 	if f.BrandID != "" {
 		b.WriteString(" AND p.brand_id = ?")
 		args = append(args, f.BrandID)
@@ -160,9 +169,9 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 
 // lockProduct loads a product of the tenant for update inside t.
 func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id string) (*catalog.Product, error) {
-	q := "SELECT " + productColumns + " FROM products p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?"
+	q := "SELECT " + productColumns + productFrom + "WHERE p.id = ? AND p.business_id = ? AND p.mode = ?"
 	if s.engine == Postgres {
-		q += " FOR UPDATE"
+		q += " FOR UPDATE OF p"
 	}
 	p, err := scanProduct(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {

@@ -228,3 +228,14 @@ func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 // now returns the current time at stored precision.
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// read runs fn in a read-only transaction on the read pool, so a use case
+// that needs several queries sees one snapshot.
+func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
+	sqlTx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.engine == Postgres})
+	if err != nil {
+		return fmt.Errorf("store: begin read: %w", err)
+	}
+	defer sqlTx.Rollback()
+	return fn(&tx{s: s, tx: sqlTx})
+}

@@ -49,6 +49,19 @@ func (a *API) Routes() []Route {
 		{"PATCH /products/{id}", a.updateProduct},
 		{"DELETE /products/{id}", a.archiveProduct},
 		{"POST /products/{id}/unarchive", a.unarchiveProduct},
+
+		{"GET /product-collections", a.listCollections},
+		{"POST /product-collections", a.createCollection},
+		{"GET /product-collections/{id}", a.getCollection},
+		{"PATCH /product-collections/{id}", a.updateCollection},
+		{"DELETE /product-collections/{id}", a.archiveCollection},
+		{"POST /product-collections/{id}/unarchive", a.unarchiveCollection},
+		{"POST /product-collections/{id}/groups", a.createGroup},
+		{"PATCH /product-collections/{id}/groups/{group_id}", a.updateGroup},
+		{"DELETE /product-collections/{id}/groups/{group_id}", a.deleteGroup},
+		{"POST /product-collections/{id}/groups/{group_id}/items", a.addItems},
+		{"PATCH /product-collections/{id}/groups/{group_id}/items/{item_id}", a.updateItem},
+		{"DELETE /product-collections/{id}/groups/{group_id}/items/{item_id}", a.deleteItem},
 	}
 }
 

@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// lockCollection loads a collection of the tenant for a change, locking
+// its row on PostgreSQL so that changes to one collection run one at a
+// time (SQLite's single writer already serialises them). An archived
+// collection is KindGone unless allowArchived.
+func (s *Store) lockCollection(ctx context.Context, t *tx, tn catalog.Tenant, id string, allowArchived bool) (*catalog.Collection, error) {
+	q := "SELECT " + collectionColumns + " FROM product_collections c WHERE c.id = ? AND c.business_id = ? AND c.mode = ?"
+	if s.engine == Postgres {
+		q += " FOR UPDATE"
+	}
+	c, err := scanCollection(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.NotFound("Product collection", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.Archived && !allowArchived {
+		return nil, catalog.Errorf(catalog.KindGone, "PRODUCT_COLLECTION_IS_DELETED", "Product collection %s is archived", id)
+	}
+	return c, nil
+}
+
+// insertGroup adds a group at position with its memberships.
+func (s *Store) insertGroup(ctx context.Context, t *tx, collectionID string, g catalog.GroupInput, position int) (string, error) {
+	id := catalog.NewUUID()
+	if _, err := t.exec(ctx, "INSERT INTO collection_groups (id, collection_id, name, status, position) VALUES (?, ?, ?, ?, ?)",
+		id, collectionID, g.Name, g.Status, position); err != nil {
+		return "", err
+	}
+	_, err := s.insertItems(ctx, t, collectionID, id, g.Products, 0)
+	return id, err
+}
+
+func (s *Store) insertItems(ctx context.Context, t *tx, collectionID, groupID string, items []catalog.ItemInput, first int) ([]string, error) {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = catalog.NewUUID()
+		if _, err := t.exec(ctx, `INSERT INTO collection_items (id, collection_id, group_id, product_id, status, position, active)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, ids[i], collectionID, groupID, it.ProductID, it.Status, first+i, true); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// CreateGroup adds a group with its memberships to a collection and
+// returns the new group.
+func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID string, g catalog.GroupInput) (*catalog.CollectionGroup, error) {
+	var pr catalog.Problems
+	catalog.ValidateGroup(&pr, "", g)
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	ids := productIDs(g.Products)
+	var groupID string
+	err := s.write(ctx, func(t *tx) error {
+		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+			return err
+		}
+		var n, next int
+		if err := t.queryRow(ctx, "SELECT COUNT(*), COALESCE(MAX(position), -1) + 1 FROM collection_groups WHERE collection_id = ?",
+			collectionID).Scan(&n, &next); err != nil {
+			return err
+		}
+		if n >= catalog.MaxGroupsPerCollection {
+			return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "a collection has at most %d groups", catalog.MaxGroupsPerCollection)
+		}
+		if err := s.checkMembers(ctx, t, tn, collectionID, ids); err != nil {
+			return err
+		}
+		var err error
+		groupID, err = s.insertGroup(ctx, t, collectionID, g, next)
+		return err
+	})
+	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
+		return nil, err
+	}
+	c, err := s.GetCollection(ctx, tn, collectionID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Groups {
+		if c.Groups[i].ID == groupID {
+			return &c.Groups[i], nil
+		}
+	}
+	return nil, catalog.NotFound("Group", groupID)
+}
+
+func productIDs(items []catalog.ItemInput) []string {
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ProductID
+	}
+	return ids
+}
+
+// groupItemIDs returns a group's membership ids in order, or KindNotFound
+// when the group is not in the collection.
+func (s *Store) groupItemIDs(ctx context.Context, t *tx, collectionID, groupID string) ([]string, error) {
+	var one int
+	err := t.queryRow(ctx, "SELECT 1 FROM collection_groups WHERE id = ? AND collection_id = ?", groupID, collectionID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.NotFound("Group", groupID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.column(ctx, t, "SELECT id FROM collection_items WHERE group_id = ? ORDER BY position, id", groupID)
+}
+
+// column runs a query returning one string column.
+func (s *Store) column(ctx context.Context, t *tx, query string, args ...any) ([]string, error) {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// UpdateGroup renames (null clears), reorders or enables a group.
+func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID, groupID string, u *catalog.GroupPatch) error {
+	var pr catalog.Problems
+	if name, ok := u.Name.Value(); ok {
+		catalog.CheckText(&pr, "group_name", name, 1, catalog.MaxNameLen)
+	}
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	err := s.write(ctx, func(t *tx) error {
+		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+			return err
+		}
+		items, err := s.groupItemIDs(ctx, t, collectionID, groupID)
+		if err != nil {
+			return err
+		}
+		if u.Name.Set {
+			var name *string
+			if v, ok := u.Name.Value(); ok {
+				name = &v
+			}
+			if _, err := t.exec(ctx, "UPDATE collection_groups SET name = ? WHERE id = ?", name, groupID); err != nil {
+				return err
+			}
+		}
+		if u.Status != nil {
+			if _, err := t.exec(ctx, "UPDATE collection_groups SET status = ? WHERE id = ?", *u.Status, groupID); err != nil {
+				return err
+			}
+		}
+		if u.ProductOrder != nil {
+			catalog.CheckPermutation(&pr, "product_order", *u.ProductOrder, items)
+			if err := pr.Err(); err != nil {
+				return err
+			}
+			for i, id := range *u.ProductOrder {
+				if _, err := t.exec(ctx, "UPDATE collection_items SET position = ? WHERE id = ?", i, id); err != nil {
+					return err
+				}
+			}
+		}
+		return s.touchCollection(ctx, t, collectionID)
+	})
+	return s.membershipError(ctx, tn, collectionID, nil, err)
+}
+
+func (s *Store) touchCollection(ctx context.Context, t *tx, id string) error {
+	_, err := t.exec(ctx, "UPDATE product_collections SET updated_at = ? WHERE id = ?", micros(s.now()), id)
+	return err
+}
+
+// mustKeepProducts fails unless the collection keeps a product after
+// removing `removing` memberships.
+func (s *Store) mustKeepProducts(ctx context.Context, t *tx, collectionID string, removing int) error {
+	var n int
+	if err := t.queryRow(ctx, "SELECT COUNT(*) FROM collection_items WHERE collection_id = ?", collectionID).Scan(&n); err != nil {
+		return err
+	}
+	if removing > 0 && n-removing < 1 {
+		return catalog.Errorf(catalog.KindInvalid, "PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS",
+			"A product collection must keep at least one product; archive the collection instead")
+	}
+	return nil
+}
+
+// DeleteGroup removes a group and its memberships.
+func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID, groupID string) error {
+	return s.write(ctx, func(t *tx) error {
+		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+			return err
+		}
+		items, err := s.groupItemIDs(ctx, t, collectionID, groupID)
+		if err != nil {
+			return err
+		}
+		if err := s.mustKeepProducts(ctx, t, collectionID, len(items)); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, "DELETE FROM collection_items WHERE group_id = ?", groupID); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, "DELETE FROM collection_groups WHERE id = ?", groupID); err != nil {
+			return err
+		}
+		return s.touchCollection(ctx, t, collectionID)
+	})
+}
+
+// AddItems adds memberships at the end of a group and returns them.
+func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, groupID string, items []catalog.ItemInput) ([]catalog.CollectionItem, error) {
+	var pr catalog.Problems
+	if len(items) == 0 {
+		pr.Add("products", "at least one product is required")
+	}
+	catalog.ValidateItems(&pr, "products", items)
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	ids := productIDs(items)
+	var added []string
+	err := s.write(ctx, func(t *tx) error {
+		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+			return err
+		}
+		if _, err := s.groupItemIDs(ctx, t, collectionID, groupID); err != nil {
+			return err
+		}
+		if err := s.checkMembers(ctx, t, tn, collectionID, ids); err != nil {
+			return err
+		}
+		var next int
+		if err := t.queryRow(ctx, "SELECT COALESCE(MAX(position), -1) + 1 FROM collection_items WHERE group_id = ?", groupID).Scan(&next); err != nil {
+			return err
+		}
+		var err error
+		added, err = s.insertItems(ctx, t, collectionID, groupID, items, next)
+		if err != nil {
+			return err
+		}
+		return s.touchCollection(ctx, t, collectionID)
+	})
+	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
+		return nil, err
+	}
+	c, err := s.GetCollection(ctx, tn, collectionID)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(added))
+	for _, id := range added {
+		want[id] = true
+	}
+	var out []catalog.CollectionItem
+	for _, g := range c.Groups {
+		for _, it := range g.Items {
+			if want[it.ID] {
+				out = append(out, it)
+			}
+		}
+	}
+	return out, nil
+}
+
+// findItem checks that an item is in the group of the collection.
+func (s *Store) findItem(ctx context.Context, t *tx, collectionID, groupID, itemID string) error {
+	var one int
+	err := t.queryRow(ctx, "SELECT 1 FROM collection_items WHERE id = ? AND group_id = ? AND collection_id = ?",
+		itemID, groupID, collectionID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return catalog.NotFound("Item", itemID)
+	}
+	return err
+}
+
+// UpdateItem enables or disables a membership.
+func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string, status bool) error {
+	return s.write(ctx, func(t *tx) error {
+		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+			return err
+		}
+		if err := s.findItem(ctx, t, collectionID, groupID, itemID); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, "UPDATE collection_items SET status = ? WHERE id = ?", status, itemID); err != nil {
+			return err
+		}
+		return s.touchCollection(ctx, t, collectionID)
+	})
+}
+
+// DeleteItem removes a membership, unless it is the collection's last.
+func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string) error {
+	return s.write(ctx, func(t *tx) error {
+		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+			return err
+		}
+		if err := s.findItem(ctx, t, collectionID, groupID, itemID); err != nil {
+			return err
+		}
+		if err := s.mustKeepProducts(ctx, t, collectionID, 1); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, "DELETE FROM collection_items WHERE id = ?", itemID); err != nil {
+			return err
+		}
+		return s.touchCollection(ctx, t, collectionID)
+	})
+}
