@@ -42,7 +42,7 @@ func New(st *store.Store, logger *slog.Logger) *API {
 // as /products/short_links must come before {id} siblings only in
 // spirit: the standard mux picks the most specific pattern.
 func (a *API) Routes() []Route {
-	return []Route{
+	routes := []Route{
 		{"GET /products", a.listProducts},
 		{"POST /products", a.createProduct},
 		{"GET /products/{id}", a.getProduct},
@@ -63,6 +63,8 @@ func (a *API) Routes() []Route {
 		{"PATCH /product-collections/{id}/groups/{group_id}/items/{item_id}", a.updateItem},
 		{"DELETE /product-collections/{id}/groups/{group_id}/items/{item_id}", a.deleteItem},
 	}
+	routes = append(routes, a.usageRoutes()...)
+	return append(routes, a.brandRoutes()...)
 }
 
 // ServeHTTP serves the face with panic recovery and the body limit.
