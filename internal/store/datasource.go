@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// Errors of the data source use cases.
+var (
+	// ErrDataSourceNotFound is returned for a data source the tenant does not have.
+	ErrDataSourceNotFound = catalog.Errorf(catalog.KindNotFound, "DATA_SOURCE_NOT_FOUND", "data source not found")
+	// ErrDataSourceNameTaken is returned when the tenant already has a source of that name.
+	ErrDataSourceNameTaken = &catalog.Error{Kind: catalog.KindConflict, Code: "DATA_SOURCE_NAME_TAKEN",
+		Message: "name: a data source with this name already exists",
+		Fields:  []catalog.FieldError{{Path: "name", Message: "is already taken"}}}
+)
+
+const dataSourceColumns = "id, name, system, status, created_at"
+
+// CreateDataSource validates d and stores it as a new, idle data source of
+// the tenant, filling its id, status and creation time. A name the tenant
+// already uses gives ErrDataSourceNameTaken, decided by the unique index so
+// concurrent creates cannot both succeed.
+func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *catalog.DataSource) error {
+	if d.System == "" {
+		d.System = catalog.DataSourceSystemCustom
+	}
+	var pr catalog.Problems
+	d.Validate(&pr)
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	now := s.now()
+	d.ID = "ds_" + catalog.NewTimeUUID(now)
+	d.Status = catalog.DataSourceStatusIdle
+	d.CreatedAt = now
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, `INSERT INTO data_sources (id, business_id, mode, name, system, system_key, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, tn.BusinessID, string(tn.Mode), d.Name, d.System,
+			catalog.SystemKey(d.System), d.Status, micros(now))
+		if kind, _ := violation(err); kind == violationUnique {
+			return ErrDataSourceNameTaken
+		}
+		return err
+	})
+}
+
+func scanDataSource(sc scanner) (catalog.DataSource, error) {
+	var d catalog.DataSource
+	var at int64
+	err := sc.Scan(&d.ID, &d.Name, &d.System, &d.Status, &at)
+	d.CreatedAt = fromMicros(at)
+	return d, err
+}
+
+// GetDataSource returns a data source of the tenant.
+func (s *Store) GetDataSource(ctx context.Context, tn catalog.Tenant, id string) (catalog.DataSource, error) {
+	d, err := scanDataSource(s.queryRow(ctx, "SELECT "+dataSourceColumns+
+		" FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrDataSourceNotFound
+	}
+	return d, err
+}
+
+// ListDataSources returns every data source of the tenant that matches f,
+// newest first. The list is not paged: a tenant has few sources, and the
+// clients expect the whole list in one answer.
+func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalog.DataSourceFilter) ([]catalog.DataSource, error) {
+	q := "SELECT " + dataSourceColumns + " FROM data_sources WHERE business_id = ? AND mode = ?"
+	args := []any{tn.BusinessID, string(tn.Mode)}
+	if f.Name != "" {
+		q += " AND name = ?"
+		args = append(args, f.Name)
+	}
+	if f.System != "" {
+		q += " AND system_key = ?"
+		args = append(args, catalog.SystemKey(f.System))
+	}
+	rows, err := s.query(ctx, q+" ORDER BY created_at DESC, id DESC", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []catalog.DataSource{}
+	for rows.Next() {
+		d, err := scanDataSource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DeleteDataSource deletes a data source of the tenant with its plans; the
+// plans leave every plan group they were in.
+func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
+	return s.write(ctx, func(t *tx) error {
+		// The foreign keys cascade to plans and from them to memberships.
+		res, err := t.exec(ctx, "DELETE FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
+			id, tn.BusinessID, string(tn.Mode))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrDataSourceNotFound
+		}
+		return nil
+	})
+}
+
+// EmptyDataSource deletes every plan of a data source of the tenant (they
+// leave their plan groups) and keeps the source itself.
+func (s *Store) EmptyDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
+	return s.write(ctx, func(t *tx) error {
+		q := "SELECT id FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?"
+		if s.engine == Postgres {
+			q += " FOR UPDATE"
+		}
+		var found string
+		err := t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)).Scan(&found)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrDataSourceNotFound
+		}
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, "DELETE FROM plans WHERE data_source_id = ?", id)
+		return err
+	})
+}

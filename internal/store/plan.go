@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// Errors of the plan use cases.
+var (
+	// ErrPlanNotFound is returned for a plan the tenant does not have.
+	ErrPlanNotFound = catalog.Errorf(catalog.KindNotFound, "PLAN_NOT_FOUND", "plan not found")
+	// ErrPlanExternalIDTaken is returned when the data source already has a
+	// plan with that external id.
+	ErrPlanExternalIDTaken = &catalog.Error{Kind: catalog.KindConflict, Code: "PLAN_EXTERNAL_ID_TAKEN",
+		Message: "external_id: the data source already has a plan with this external id",
+		Fields:  []catalog.FieldError{{Path: "external_id", Message: "is already taken"}}}
+	// ErrPlanDataSourceUnknown is returned when a new plan names a data
+	// source the tenant does not have.
+	ErrPlanDataSourceUnknown = &catalog.Error{Kind: catalog.KindInvalid, Code: "DATA_SOURCE_UNKNOWN",
+		Message: "data_source_uuid: no such data source",
+		Fields:  []catalog.FieldError{{Path: "data_source_uuid", Message: "no such data source"}}}
+)
+
+const planColumns = "p.id, p.data_source_id, p.external_id, p.name, p.interval_count, p.interval_unit, p.created_at"
+
+// CreatePlan validates p and stores it in its data source, filling its id
+// and creation time. Without an external id the plan gets a generated one,
+// which its id then embeds. A taken external id gives
+// ErrPlanExternalIDTaken, decided by the unique index so that concurrent
+// creates cannot both succeed.
+func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Plan) error {
+	now := s.now()
+	if p.ExternalID == "" {
+		p.ExternalID = catalog.NewTimeUUID(now)
+		p.ID = "pl_" + p.ExternalID
+	} else {
+		p.ID = "pl_" + catalog.NewTimeUUID(now)
+	}
+	var pr catalog.Problems
+	p.Validate(&pr)
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	p.CreatedAt = now
+	return s.write(ctx, func(t *tx) error {
+		var system string
+		err := t.queryRow(ctx, "SELECT system FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
+			p.DataSourceID, tn.BusinessID, string(tn.Mode)).Scan(&system)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrPlanDataSourceUnknown
+		}
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, `INSERT INTO plans (id, business_id, mode, data_source_id, system_key, external_id, name,
+			interval_count, interval_unit, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, tn.BusinessID, string(tn.Mode), p.DataSourceID, catalog.SystemKey(system), p.ExternalID, p.Name,
+			p.IntervalCount, p.IntervalUnit, micros(now), micros(now))
+		switch kind, _ := violation(err); kind {
+		case violationUnique:
+			return ErrPlanExternalIDTaken
+		case violationForeignKey:
+			// The source was deleted after the lookup above.
+			return ErrPlanDataSourceUnknown
+		}
+		return err
+	})
+}
+
+func scanPlan(sc scanner) (catalog.Plan, error) {
+	var p catalog.Plan
+	var at int64
+	err := sc.Scan(&p.ID, &p.DataSourceID, &p.ExternalID, &p.Name, &p.IntervalCount, &p.IntervalUnit, &at)
+	p.CreatedAt = fromMicros(at)
+	return p, err
+}
+
+// GetPlan returns a plan of the tenant.
+func (s *Store) GetPlan(ctx context.Context, tn catalog.Tenant, id string) (catalog.Plan, error) {
+	p, err := scanPlan(s.queryRow(ctx, "SELECT "+planColumns+" FROM plans p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
+		id, tn.BusinessID, string(tn.Mode)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, ErrPlanNotFound
+	}
+	return p, err
+}
+
+// ListPlans returns one page of the tenant's plans that match f, newest
+// first. Each filter has an index ending in the list order, so a page
+// costs the same at any depth.
+func (s *Store) ListPlans(ctx context.Context, tn catalog.Tenant, f catalog.PlanFilter) (catalog.PlanPage, error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
+	if f.DataSourceID != "" {
+		l.cond("p.data_source_id = ?", f.DataSourceID)
+	}
+	if f.ExternalID != "" {
+		l.cond("p.external_id = ?", f.ExternalID)
+	}
+	if f.System != "" {
+		l.cond("p.system_key = ?", catalog.SystemKey(f.System))
+	}
+	q, args := l.page("SELECT "+planColumns+" FROM plans p WHERE p.business_id = ? AND p.mode = ?", "p.created_at", "p.id", f.Page)
+	return s.planPage(ctx, q, args, f.Page, func() (int, error) {
+		return l.total(ctx, s, "SELECT COUNT(*) FROM plans p WHERE p.business_id = ? AND p.mode = ?", f.Page)
+	})
+}
+
+// planPage runs a plan page query and trims its look-ahead row.
+func (s *Store) planPage(ctx context.Context, q string, args []any, p catalog.PageRequest, total func() (int, error)) (catalog.PlanPage, error) {
+	page := catalog.PlanPage{Plans: []catalog.Plan{}}
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		pl, err := scanPlan(rows)
+		if err != nil {
+			return page, err
+		}
+		page.Plans = append(page.Plans, pl)
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	if len(page.Plans) > p.Limit {
+		page.Plans, page.More = page.Plans[:p.Limit], true
+	}
+	page.Total, err = total()
+	return page, err
+}
+
+// UpdatePlan applies a partial update to a plan of the tenant and returns
+// the plan as stored.
+func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u *catalog.PlanPatch) (catalog.Plan, error) {
+	var p catalog.Plan
+	err := s.write(ctx, func(t *tx) error {
+		q := "SELECT " + planColumns + " FROM plans p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?"
+		if s.engine == Postgres {
+			q += " FOR UPDATE"
+		}
+		var err error
+		p, err = scanPlan(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrPlanNotFound
+		}
+		if err != nil {
+			return err
+		}
+		u.Apply(&p)
+		var pr catalog.Problems
+		p.Validate(&pr)
+		if err := pr.Err(); err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, "UPDATE plans SET name = ?, interval_count = ?, interval_unit = ?, updated_at = ? WHERE id = ?",
+			p.Name, p.IntervalCount, p.IntervalUnit, micros(s.now()), id)
+		return err
+	})
+	return p, err
+}
+
+// DeletePlan deletes a plan of the tenant; it leaves every plan group it
+// was in, and the groups stay.
+func (s *Store) DeletePlan(ctx context.Context, tn catalog.Tenant, id string) error {
+	return s.write(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, "DELETE FROM plans WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrPlanNotFound
+		}
+		return nil
+	})
+}

@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// Errors of the plan group use cases.
+var (
+	// ErrPlanGroupNotFound is returned for a plan group the tenant does not have.
+	ErrPlanGroupNotFound = catalog.Errorf(catalog.KindNotFound, "PLAN_GROUP_NOT_FOUND", "plan group not found")
+	// ErrPlanGroupNoPlans is returned when none of a group's plans exists
+	// in the tenant: a group must hold at least one plan when it is written.
+	ErrPlanGroupNoPlans = &catalog.Error{Kind: catalog.KindInvalid, Code: "PLAN_GROUP_PLANS_BLANK",
+		Message: "plans: none of the plans exists",
+		Fields:  []catalog.FieldError{{Path: "plans", Message: "must name at least one existing plan"}}}
+)
+
+// plansCount is the live size of the group named by the column g.id.
+const plansCount = "(SELECT COUNT(*) FROM plan_group_plans m WHERE m.plan_group_id = g.id)"
+
+const planGroupColumns = "g.id, g.name, g.created_at, " + plansCount
+
+// CreatePlanGroup validates g and stores it with the plans named by
+// planIDs as members, filling its id, creation time and plans count. Ids
+// that name no plan of the tenant are dropped and repeats count once; if
+// nothing is left the result is ErrPlanGroupNoPlans.
+func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catalog.PlanGroup, planIDs []string) error {
+	var pr catalog.Problems
+	g.Validate(&pr)
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	now := s.now()
+	g.ID = "plg_" + catalog.NewUUID()
+	g.CreatedAt = now
+	return s.write(ctx, func(t *tx) error {
+		if _, err := t.exec(ctx, "INSERT INTO plan_groups (id, business_id, mode, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+			g.ID, tn.BusinessID, string(tn.Mode), g.Name, micros(now), micros(now)); err != nil {
+			return err
+		}
+		n, err := s.addPlanGroupPlans(ctx, t, tn, g.ID, planIDs)
+		g.PlansCount = n
+		return err
+	})
+}
+
+// addPlanGroupPlans makes the tenant's plans among ids members of the
+// (empty) group and reports how many there are.
+func (s *Store) addPlanGroupPlans(ctx context.Context, t *tx, tn catalog.Tenant, groupID string, ids []string) (int, error) {
+	type member struct {
+		id      string
+		created int64
+	}
+	var found []member
+	err := inChunks(uniqueIDs(ids), func(chunk []string, in string) error {
+		q := "SELECT id, created_at FROM plans WHERE business_id = ? AND mode = ? AND id IN (" + in + ")"
+		if s.engine == Postgres {
+			// Keep the plans from being deleted before the membership
+			// rows that refer to them are written.
+			q += " FOR KEY SHARE"
+		}
+		args := []any{tn.BusinessID, string(tn.Mode)}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m member
+			if err := rows.Scan(&m.id, &m.created); err != nil {
+				return err
+			}
+			found = append(found, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, err
+	}
+	if len(found) == 0 {
+		return 0, ErrPlanGroupNoPlans
+	}
+	for _, m := range found {
+		if _, err := t.exec(ctx, "INSERT INTO plan_group_plans (plan_group_id, plan_id, plan_created_at) VALUES (?, ?, ?)",
+			groupID, m.id, m.created); err != nil {
+			return 0, err
+		}
+	}
+	return len(found), nil
+}
+
+func scanPlanGroup(sc scanner) (catalog.PlanGroup, error) {
+	var g catalog.PlanGroup
+	var at int64
+	err := sc.Scan(&g.ID, &g.Name, &at, &g.PlansCount)
+	g.CreatedAt = fromMicros(at)
+	return g, err
+}
+
+// GetPlanGroup returns a plan group of the tenant with its live plans count.
+func (s *Store) GetPlanGroup(ctx context.Context, tn catalog.Tenant, id string) (catalog.PlanGroup, error) {
+	g, err := scanPlanGroup(s.queryRow(ctx, "SELECT "+planGroupColumns+
+		" FROM plan_groups g WHERE g.id = ? AND g.business_id = ? AND g.mode = ?", id, tn.BusinessID, string(tn.Mode)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrPlanGroupNotFound
+	}
+	return g, err
+}
+
+// ListPlanGroups returns one page of the tenant's plan groups, newest first.
+func (s *Store) ListPlanGroups(ctx context.Context, tn catalog.Tenant, p catalog.PageRequest) (catalog.PlanGroupPage, error) {
+	page := catalog.PlanGroupPage{Groups: []catalog.PlanGroup{}}
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
+	q, args := l.page("SELECT "+planGroupColumns+" FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", "g.created_at", "g.id", p)
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		g, err := scanPlanGroup(rows)
+		if err != nil {
+			return page, err
+		}
+		page.Groups = append(page.Groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	if len(page.Groups) > p.Limit {
+		page.Groups, page.More = page.Groups[:p.Limit], true
+	}
+	page.Total, err = l.total(ctx, s, "SELECT COUNT(*) FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", p)
+	return page, err
+}
+
+// ListPlanGroupPlans returns one page of the plans in a plan group of the
+// tenant, newest plan first.
+func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, id string, p catalog.PageRequest) (catalog.PlanPage, error) {
+	if _, err := s.GetPlanGroup(ctx, tn, id); err != nil {
+		return catalog.PlanPage{}, err
+	}
+	l := listQuery{args: []any{id}}
+	q, args := l.page("SELECT "+planColumns+" FROM plan_group_plans m JOIN plans p ON p.id = m.plan_id WHERE m.plan_group_id = ?",
+		"m.plan_created_at", "m.plan_id", p)
+	return s.planPage(ctx, q, args, p, func() (int, error) {
+		return l.total(ctx, s, "SELECT COUNT(*) FROM plan_group_plans m WHERE m.plan_group_id = ?", p)
+	})
+}
+
+// UpdatePlanGroup applies a partial update to a plan group of the tenant
+// and returns it as stored. Plans, when given, replace the membership,
+// resolved as in CreatePlanGroup.
+func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id string, u *catalog.PlanGroupPatch) (catalog.PlanGroup, error) {
+	var g catalog.PlanGroup
+	err := s.write(ctx, func(t *tx) error {
+		q := "SELECT " + planGroupColumns + " FROM plan_groups g WHERE g.id = ? AND g.business_id = ? AND g.mode = ?"
+		if s.engine == Postgres {
+			// Serialise concurrent updates of one group, so two membership
+			// replacements cannot interleave.
+			q += " FOR UPDATE"
+		}
+		var err error
+		g, err = scanPlanGroup(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrPlanGroupNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if u.Name != nil {
+			g.Name = *u.Name
+		}
+		var pr catalog.Problems
+		g.Validate(&pr)
+		if err := pr.Err(); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, "UPDATE plan_groups SET name = ?, updated_at = ? WHERE id = ?", g.Name, micros(s.now()), id); err != nil {
+			return err
+		}
+		if u.Plans == nil {
+			return nil
+		}
+		if _, err := t.exec(ctx, "DELETE FROM plan_group_plans WHERE plan_group_id = ?", id); err != nil {
+			return err
+		}
+		g.PlansCount, err = s.addPlanGroupPlans(ctx, t, tn, id, *u.Plans)
+		return err
+	})
+	return g, err
+}
+
+// DeletePlanGroup deletes a plan group of the tenant; its plans stay.
+func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id string) error {
+	return s.write(ctx, func(t *tx) error {
+		res, err := t.exec(ctx, "DELETE FROM plan_groups WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrPlanGroupNotFound
+		}
+		return nil
+	})
+}
