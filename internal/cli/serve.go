@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pricebook/pricebook/internal/api/chartmogul"
 	"github.com/pricebook/pricebook/internal/api/dodo"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
@@ -112,6 +113,7 @@ func newHandler(st *store.Store, logger *slog.Logger) http.Handler {
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	mux.Handle("/v1/", chartmogul.New(st, logger))
 	mux.Handle("/", dodo.New(st, logger))
 	return httpx.Log(logger, mux)
 }

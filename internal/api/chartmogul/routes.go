@@ -1,0 +1,140 @@
+// Package chartmogul serves the ChartMogul-compatible API for data
+// sources, plans and plan groups: the vendor's paths, statuses, bodies and
+// quirks, over the same store and tenancy as every other face.
+package chartmogul
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/store"
+)
+
+// MaxBodyBytes caps every request body.
+const MaxBodyBytes = 1 << 20
+
+// API is the ChartMogul face over the store.
+type API struct {
+	store *store.Store
+	log   *slog.Logger
+	mux   *http.ServeMux
+}
+
+// Route is one entry of the route table.
+type Route struct {
+	Pattern string // "METHOD /path"
+	Handler httpx.HandlerFunc
+	style   errorStyle
+}
+
+// New returns the ChartMogul face with its routes registered. It serves
+// paths under /v1/ as they arrive, so mount it at "/v1/".
+func New(st *store.Store, logger *slog.Logger) *API {
+	a := &API{store: st, log: logger, mux: http.NewServeMux()}
+	for _, rt := range a.Routes() {
+		a.mux.Handle(rt.Pattern, httpx.Adapt(a.errorWriter(rt.style), a.authenticate(rt.Pattern, rt.Handler)))
+	}
+	a.mux.Handle("/", httpx.Adapt(a.errorWriter(importErrors), a.unmatched))
+	return a
+}
+
+// Routes is the whole surface of the face, on one screen. The /v1/import
+// paths are what clients before 2017 used; PUT is what chartmogul-node's
+// generic update sends; /dependent and /all are chartmogul-go's purge and
+// empty calls.
+func (a *API) Routes() []Route {
+	return []Route{
+		{"POST /v1/data_sources", a.createDataSource, importErrors},
+		{"GET /v1/data_sources", a.listDataSources, importErrors},
+		{"GET /v1/data_sources/{uuid}", a.getDataSource, importErrors},
+		{"DELETE /v1/data_sources/{uuid}", a.deleteDataSource, importErrors},
+		{"DELETE /v1/data_sources/{uuid}/dependent", a.emptyDataSource, importErrors},
+		{"DELETE /v1/data_sources/{uuid}/all", a.emptyDataSource, importErrors},
+
+		{"POST /v1/plans", a.createPlan, importErrors},
+		{"GET /v1/plans", a.listPlans, importErrors},
+		{"GET /v1/plans/{uuid}", a.getPlan, importErrors},
+		{"PATCH /v1/plans/{uuid}", a.updatePlan, importErrors},
+		{"PUT /v1/plans/{uuid}", a.updatePlan, importErrors},
+		{"DELETE /v1/plans/{uuid}", a.deletePlan, importErrors},
+
+		{"POST /v1/plan_groups", a.createPlanGroup, railsErrors},
+		{"GET /v1/plan_groups", a.listPlanGroups, railsErrors},
+		{"GET /v1/plan_groups/{uuid}", a.getPlanGroup, railsErrors},
+		{"PATCH /v1/plan_groups/{uuid}", a.updatePlanGroup, railsErrors},
+		{"PUT /v1/plan_groups/{uuid}", a.updatePlanGroup, railsErrors},
+		{"DELETE /v1/plan_groups/{uuid}", a.deletePlanGroup, railsErrors},
+		{"GET /v1/plan_groups/{uuid}/plans", a.listPlanGroupPlans, railsErrors},
+
+		{"POST /v1/import/data_sources", a.createDataSource, importErrors},
+		{"GET /v1/import/data_sources", a.listDataSources, importErrors},
+		{"GET /v1/import/data_sources/{uuid}", a.getDataSource, importErrors},
+		{"DELETE /v1/import/data_sources/{uuid}", a.deleteDataSource, importErrors},
+		{"POST /v1/import/plans", a.createPlan, importErrors},
+		{"GET /v1/import/plans", a.listPlans, importErrors},
+		{"GET /v1/import/plans/{uuid}", a.getPlan, importErrors},
+		{"PATCH /v1/import/plans/{uuid}", a.updatePlan, importErrors},
+		{"DELETE /v1/import/plans/{uuid}", a.deletePlan, importErrors},
+	}
+}
+
+// ServeHTTP serves the face with panic recovery and the body limit.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	httpx.Recover(a.log, a.errorWriter(importErrors), httpx.LimitBody(MaxBodyBytes, a.mux)).ServeHTTP(w, r)
+}
+
+type tenantKey struct{}
+
+// tenant returns the caller's partition, set by authenticate.
+func tenant(r *http.Request) catalog.Tenant {
+	return r.Context().Value(tenantKey{}).(catalog.Tenant)
+}
+
+// authenticate resolves HTTP Basic credentials to the key's tenant: the
+// username is a Pricebook API key, the password empty or the key again
+// (what the vendor tells users of legacy two-part clients to send). A
+// read-only key may only read; writes get the same 401 as a bad key.
+func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
+	mutating := !strings.HasPrefix(pattern, "GET ")
+	return func(w http.ResponseWriter, r *http.Request) error {
+		user, pass, ok := r.BasicAuth()
+		if !ok || user == "" || (pass != "" && subtle.ConstantTimeCompare([]byte(pass), []byte(user)) != 1) {
+			return errUnauthorized
+		}
+		key, err := a.store.Authenticate(r.Context(), user)
+		if catalog.ErrorKind(err) == catalog.KindUnauthorized || (err == nil && key.ReadOnly && mutating) {
+			return errUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
+		return next(w, r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn)))
+	}
+}
+
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete}
+
+// unmatched answers paths no route serves: a known path with another
+// method gets 405, anything else the vendor's 404 body.
+func (a *API) unmatched(w http.ResponseWriter, r *http.Request) error {
+	var allowed []string
+	for _, m := range methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "/" && pattern != "" {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		return httpx.WriteJSON(w, http.StatusMethodNotAllowed, codeBody{Code: http.StatusMethodNotAllowed,
+			Message: r.Method + " is not allowed on " + r.URL.Path})
+	}
+	return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "No route for %s %s", r.Method, r.URL.Path)
+}
