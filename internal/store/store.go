@@ -44,6 +44,12 @@ type Store struct {
 	NewID catalog.IDGen
 
 	rebound sync.Map // query text -> PostgreSQL form
+
+	// The SQLite group-commit writer (writer.go).
+	writes     chan *writeReq
+	writerDone chan struct{}
+	closeMu    sync.RWMutex
+	closed     bool
 }
 
 // Options tune Open.
@@ -73,6 +79,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err := s.openSQLite(dsn, opt); err != nil {
 			return nil, err
 		}
+		s.startWriter()
 	}
 	if err := s.Ready(ctx); err != nil {
 		s.Close()
@@ -137,6 +144,7 @@ func (s *Store) Ready(ctx context.Context) error {
 
 // Close closes every connection.
 func (s *Store) Close() error {
+	s.stopWriter()
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -173,28 +181,42 @@ func (s *Store) q(query string) string {
 	return out
 }
 
-// tx is a write transaction with placeholder rebinding.
+// tx is a transaction with placeholder rebinding.
 type tx struct {
 	s  *Store
 	tx *sql.Tx
+	// fixed, when set, replaces the callers' contexts: a group-committed
+	// batch must not be interrupted by one request's cancellation.
+	fixed context.Context
+}
+
+func (t *tx) c(ctx context.Context) context.Context {
+	if t.fixed != nil {
+		return t.fixed
+	}
+	return ctx
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.s.q(query), args...)
+	return t.tx.ExecContext(t.c(ctx), t.s.q(query), args...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.s.q(query), args...)
+	return t.tx.QueryContext(t.c(ctx), t.s.q(query), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.s.q(query), args...)
+	return t.tx.QueryRowContext(t.c(ctx), t.s.q(query), args...)
 }
 
-// write runs fn in one write transaction and commits it; fn's error rolls
-// everything back. On SQLite the commit is durable (synchronous=FULL)
-// before write returns.
+// write runs fn as one atomic use case and returns once it is committed
+// (durably: synchronous=FULL on SQLite); fn's error rolls back everything
+// fn did. SQLite writes are group-committed by the writer (writer.go);
+// PostgreSQL writes run in their own transactions.
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	if s.writes != nil {
+		return s.enqueue(ctx, fn)
+	}
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

@@ -1,0 +1,65 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/store/storetest"
+)
+
+// TestGroupCommitIsolation fires many writes at once, every third of them
+// failing inside its transaction: the failures must leave no trace and
+// must not take the others down with them.
+func TestGroupCommitIsolation(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn := storetest.Tenant(t, st)
+		const n = 90
+		ids := make([]string, n)
+		errs := race(n, func(i int) error {
+			p := oneTime("p", int64(i))
+			if i%3 == 0 {
+				p.BrandID = "brnd_missing" // fails in the store, after validation
+			}
+			err := st.CreateProduct(ctx, tn, p)
+			ids[i] = p.ID
+			return err
+		})
+		for i, err := range errs {
+			if (i%3 == 0) != (err != nil) {
+				t.Errorf("write %d: %v", i, err)
+			}
+		}
+		list, err := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != n-n/3 {
+			t.Errorf("%d products stored, want %d", len(list), n-n/3)
+		}
+		for i := 1; i < n; i += 3 {
+			if _, err := st.GetProduct(ctx, tn, ids[i]); err != nil {
+				t.Errorf("acknowledged product %d is missing: %v", i, err)
+			}
+		}
+	})
+}
+
+// TestCancelledWriteIsNotApplied checks that a write whose caller gave up
+// before it ran writes nothing.
+func TestCancelledWriteIsNotApplied(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		tn := storetest.Tenant(t, st)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := st.CreateProduct(ctx, tn, oneTime("p", 1)); err == nil {
+			t.Fatal("a cancelled write reported success")
+		}
+		list, _ := st.ListProducts(context.Background(), tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}})
+		if len(list) != 0 {
+			t.Errorf("cancelled write stored %d products", len(list))
+		}
+	})
+}
