@@ -21,6 +21,7 @@ const (
 	KindForbidden
 	KindTooLarge
 	KindRateLimited
+	KindBadRequest
 )
 
 // Error is a domain error: a kind, a stable machine-readable reason code
@@ -31,6 +32,9 @@ type Error struct {
 	Message string
 	// Fields holds every field problem of a validation error, in order.
 	Fields []FieldError
+	// Retryable marks a conflict that may resolve by itself, such as a
+	// request still in flight; clients may retry it.
+	Retryable bool
 }
 
 func (e *Error) Error() string { return e.Message }

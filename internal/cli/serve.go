@@ -78,6 +78,7 @@ The key is shown only this once; keep it somewhere safe:
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go pruneIdempotency(ctx, st, logger)
 	select {
 	case err := <-errc:
 		return err
@@ -116,4 +117,23 @@ func newHandler(st *store.Store, logger *slog.Logger) http.Handler {
 	mux.Handle("/v1/", chartmogul.New(st, logger))
 	mux.Handle("/", dodo.New(st, logger))
 	return httpx.Log(logger, mux)
+}
+
+// pruneIdempotency deletes expired idempotency records every few minutes,
+// off the request path, until ctx ends.
+func pruneIdempotency(ctx context.Context, st *store.Store, logger *slog.Logger) {
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n, err := st.PruneIdempotency(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("pruning idempotency keys", "err", err)
+			} else if n > 0 {
+				logger.Info("pruned idempotency keys", "count", n)
+			}
+		}
+	}
 }

@@ -24,6 +24,7 @@ var statusOf = map[catalog.Kind]int{
 	catalog.KindForbidden:    http.StatusForbidden,
 	catalog.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	catalog.KindRateLimited:  http.StatusTooManyRequests,
+	catalog.KindBadRequest:   http.StatusBadRequest,
 }
 
 // writeError writes err in the Dodo envelope. Internal errors are logged
@@ -42,7 +43,7 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	// The SDKs retry 409 and 5xx unless told not to; a deterministic
 	// answer would only come back the same.
-	if status == http.StatusConflict || (status >= 500 && e.Kind != catalog.KindInternal) {
+	if !e.Retryable && (status == http.StatusConflict || (status >= 500 && e.Kind != catalog.KindInternal)) {
 		w.Header().Set("X-Should-Retry", "false")
 	}
 	httpx.WriteJSON(w, status, errorBody{Code: e.Code, Message: e.Message})

@@ -98,7 +98,11 @@ func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.Handler
 			return catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "This API key is read-only")
 		}
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
-		return next(w, r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn)))
+		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
+		if mutating {
+			return httpx.Idempotent(a.store, tn, a.writeError, next)(w, r)
+		}
+		return next(w, r)
 	}
 }
 
