@@ -1,0 +1,207 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// ack is a write the server acknowledged with a 2xx.
+type ack struct {
+	kind, id, name string
+	amount         int64
+}
+
+type ledger struct {
+	mu   sync.Mutex
+	acks []ack
+}
+
+func (l *ledger) add(a ack) {
+	l.mu.Lock()
+	l.acks = append(l.acks, a)
+	l.mu.Unlock()
+}
+
+func (l *ledger) collections() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, a := range l.acks {
+		if a.kind == "collection" {
+			out = append(out, a.id)
+		}
+	}
+	return out
+}
+
+func priceOf(i int, amount int64) map[string]any {
+	switch i % 3 {
+	case 0:
+		return map[string]any{"type": "one_time_price", "currency": "USD", "price": amount}
+	case 1:
+		return map[string]any{"type": "recurring_price", "currency": "EUR", "price": amount,
+			"payment_frequency_count": 1, "payment_frequency_interval": "Month",
+			"subscription_period_count": 1, "subscription_period_interval": "Year"}
+	}
+	return map[string]any{"type": "usage_based_price", "currency": "GBP", "fixed_price": amount,
+		"payment_frequency_count": 1, "payment_frequency_interval": "Month",
+		"subscription_period_count": 1, "subscription_period_interval": "Month"}
+}
+
+// load writes products and collections until ctx ends, recording every
+// acknowledged write.
+func load(ctx context.Context, base, key string, worker int, l *ledger) {
+	for i := 0; ctx.Err() == nil; i++ {
+		name := fmt.Sprintf("w%d-%d-%d", worker, i, rand.IntN(1e9))
+		amount := int64(rand.IntN(100000))
+		var p struct {
+			ProductID string `json:"product_id"`
+		}
+		status, err := call(ctx, base, key, "POST", "/products", map[string]any{
+			"name": name, "tax_category": "saas", "price": priceOf(i, amount)}, &p)
+		if err != nil || status != 200 {
+			continue
+		}
+		l.add(ack{kind: "product", id: p.ProductID, name: name, amount: amount})
+		switch i % 4 {
+		case 1: // a new collection around the new product
+			var c struct {
+				ID string `json:"id"`
+			}
+			status, err := call(ctx, base, key, "POST", "/product-collections", map[string]any{
+				"name": "c-" + name, "groups": []any{map[string]any{"group_name": "g", "products": []any{map[string]any{"product_id": p.ProductID}}}}}, &c)
+			if err == nil && status == 200 {
+				l.add(ack{kind: "collection", id: c.ID, name: "c-" + name})
+			}
+		case 3: // a new group in an existing collection
+			if cs := l.collections(); len(cs) > 0 {
+				cid := cs[rand.IntN(len(cs))]
+				var g struct {
+					GroupID string `json:"group_id"`
+				}
+				status, err := call(ctx, base, key, "POST", "/product-collections/"+cid+"/groups", map[string]any{
+					"group_name": name, "products": []any{map[string]any{"product_id": p.ProductID}}}, &g)
+				if err == nil && status == 200 {
+					l.add(ack{kind: "group", id: cid + "/" + g.GroupID, name: name})
+				}
+			}
+		}
+	}
+}
+
+// TestCrashSafety kills the server with SIGKILL under a concurrent write
+// load, several times, and checks after each restart that every
+// acknowledged write is there, complete, and that the invariants hold.
+// PRICEBOOK_CRASH_KILLS sets the number of kills (default 2).
+func TestCrashSafety(t *testing.T) {
+	kills := 2
+	if v, err := strconv.Atoi(os.Getenv("PRICEBOOK_CRASH_KILLS")); err == nil && v > 0 {
+		kills = v
+	}
+	engines(t, func(t *testing.T, db string) {
+		cli(t, "migrate", "--db", db)
+		key := cli(t, "keys", "create", "--db", db, "--mode", "test", "--new-business")
+		l := &ledger{}
+		for round := 0; round < kills; round++ {
+			s := start(t, db)
+			ctx, cancel := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			for w := 0; w < 8; w++ {
+				wg.Add(1)
+				go func(w int) { defer wg.Done(); load(ctx, s.base, key, w, l) }(w)
+			}
+			time.Sleep(time.Duration(300+rand.IntN(900)) * time.Millisecond)
+			s.kill()
+			cancel()
+			wg.Wait()
+			verify(t, start(t, db), key, l)
+		}
+		if len(l.acks) < 20 {
+			t.Errorf("only %d writes were acknowledged; the load did not run", len(l.acks))
+		}
+		t.Logf("%d acknowledged writes survived %d kills", len(l.acks), kills)
+	})
+}
+
+type productView struct {
+	ProductID           string         `json:"product_id"`
+	Name                string         `json:"name"`
+	Price               map[string]any `json:"price"`
+	ProductCollectionID *string        `json:"product_collection_id"`
+}
+
+type collectionView struct {
+	ID     string `json:"id"`
+	Groups []struct {
+		GroupID  string `json:"group_id"`
+		Products []struct {
+			ProductID string `json:"product_id"`
+		} `json:"products"`
+	} `json:"groups"`
+}
+
+func verify(t *testing.T, s *server, key string, l *ledger) {
+	t.Helper()
+	defer s.kill()
+	ctx := context.Background()
+	l.mu.Lock()
+	acks := append([]ack(nil), l.acks...)
+	l.mu.Unlock()
+	for _, a := range acks {
+		switch a.kind {
+		case "product":
+			var p productView
+			status, err := call(ctx, s.base, key, "GET", "/products/"+a.id, nil, &p)
+			if err != nil || status != 200 {
+				t.Fatalf("acknowledged product %s lost: %d %v", a.id, status, err)
+			}
+			amount, _ := p.Price["price"].(float64)
+			if p.Price["type"] == "usage_based_price" {
+				amount, _ = p.Price["fixed_price"].(float64)
+			}
+			if p.Name != a.name || int64(amount) != a.amount {
+				t.Fatalf("product %s incomplete: %+v, want name %s amount %d", a.id, p, a.name, a.amount)
+			}
+		case "collection", "group":
+			cid := a.id
+			if a.kind == "group" {
+				cid = a.id[:len("pdc_")+21]
+			}
+			var c collectionView
+			status, err := call(ctx, s.base, key, "GET", "/product-collections/"+cid, nil, &c)
+			if err != nil || status != 200 {
+				t.Fatalf("acknowledged collection %s lost: %d %v", cid, status, err)
+			}
+			members := 0
+			for _, g := range c.Groups {
+				members += len(g.Products)
+				// Every member names this collection as its own.
+				for _, m := range g.Products {
+					var p productView
+					call(ctx, s.base, key, "GET", "/products/"+m.ProductID, nil, &p)
+					if p.ProductCollectionID == nil || *p.ProductCollectionID != cid {
+						t.Fatalf("product %s is in %s but says %v", m.ProductID, cid, p.ProductCollectionID)
+					}
+				}
+			}
+			if members == 0 {
+				t.Fatalf("collection %s has no product", cid)
+			}
+			if a.kind == "group" {
+				found := false
+				for _, g := range c.Groups {
+					found = found || cid+"/"+g.GroupID == a.id
+				}
+				if !found {
+					t.Fatalf("acknowledged group %s lost", a.id)
+				}
+			}
+		}
+	}
+}
