@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
+	"runtime"
 	"runtime/debug"
 )
 
@@ -29,6 +31,9 @@ Usage:
   pricebook keys create --mode test|live [--read-only] [--business bus_...|--new-business] [--db D]
   pricebook keys list   [--json] [--db D]                          list keys (never secrets)
   pricebook keys revoke KEY [--db D]                               revoke a key by id or token
+  pricebook seed --products N [--db D]                            bulk-load products (prints a key)
+  pricebook bench [--db D] [--products N] [--conns 64] [--duration 5s] [--out bench-results]
+                                                                  load benchmark against a bare baseline
   pricebook version                                               print the version
   pricebook help                                                  print this help
 
@@ -51,6 +56,12 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = e.migrate(ctx, args[1:])
 	case "keys":
 		err = e.keys(ctx, args[1:])
+	case "seed":
+		err = e.seedCmd(ctx, args[1:])
+	case "bench":
+		err = e.bench(ctx, args[1:])
+	case "bench-baseline":
+		err = e.benchBaseline(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(stdout, "pricebook", version())
 	case "help", "-h", "--help":
@@ -102,3 +113,16 @@ func (e *env) flags(name string) *flag.FlagSet {
 	fs.SetOutput(e.stderr)
 	return fs
 }
+
+// redact hides a password in a database URL for logs.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return dsn
+}
+
+func numCPU() int { return runtime.NumCPU() }

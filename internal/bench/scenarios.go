@@ -1,0 +1,106 @@
+package bench
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+)
+
+// Scenario is one kind of request measured on its own.
+type Scenario struct {
+	Name   string
+	Status int // expected status
+	Header http.Header
+	Next   func(seq int64) Request
+	Target string
+	Check  func(ScenarioRun) bool
+}
+
+// Fixtures are the objects scenarios work on, prepared before the run.
+type Fixtures struct {
+	Products    []string // existing products, for reads
+	Free        []string // products in no collection, each used once
+	Collections []string // collections for new groups
+	Groups      [][2]string
+	DataSource  string // ChartMogul data source, "" when the face is absent
+	PlanCursor  string // a cursor into the plan list
+	Key         string
+}
+
+var prices = []string{
+	`{"type":"one_time_price","currency":"USD","price":%d,"discount":0,"purchasing_power_parity":false}`,
+	`{"type":"recurring_price","currency":"EUR","price":%d,"discount":0,"purchasing_power_parity":false,"payment_frequency_count":1,"payment_frequency_interval":"Month","subscription_period_count":1,"subscription_period_interval":"Year","trial_period_days":0}`,
+	`{"type":"usage_based_price","currency":"GBP","fixed_price":%d,"discount":0,"purchasing_power_parity":false,"payment_frequency_count":1,"payment_frequency_interval":"Month","subscription_period_count":1,"subscription_period_interval":"Month"}`,
+}
+
+func ratioAtLeast(r float64) func(ScenarioRun) bool {
+	return func(s ScenarioRun) bool { return s.RPSRatio >= r && s.P99Ratio <= 3 && s.Pricebook.Errors == 0 }
+}
+
+// Scenarios returns the standard scenario list over f.
+func Scenarios(f *Fixtures) []Scenario {
+	var free, groups, items atomic.Int64
+	pick := func(seq int64) string { return f.Products[int(seq*7919)%len(f.Products)] }
+	list := []Scenario{
+		{Name: "create_product", Status: 200, Target: "≥60% of baseline POST, p99 ≤3×", Check: ratioAtLeast(0.6),
+			Next: func(seq int64) Request {
+				body := fmt.Sprintf(`{"name":"Bench %d","description":"A benchmark product","tax_category":"saas","metadata":{"seq":%d},"price":%s}`,
+					seq, seq, fmt.Sprintf(prices[seq%3], 100+seq%1000))
+				return Request{Method: "POST", Path: "/products", Body: []byte(body)}
+			}},
+		{Name: "get_product", Status: 200, Target: "≥70% of baseline GET, p99 ≤3×", Check: ratioAtLeast(0.7),
+			Next: func(seq int64) Request { return Request{Method: "GET", Path: "/products/" + pick(seq)} }},
+		{Name: "list_products_10", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
+			Next: func(int64) Request { return Request{Method: "GET", Path: "/products?page_size=10"} }},
+		{Name: "list_products_100", Status: 200, Target: "≥40% of baseline, p99 ≤3×", Check: ratioAtLeast(0.4),
+			Next: func(int64) Request { return Request{Method: "GET", Path: "/products?page_size=100"} }},
+		{Name: "create_group", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
+			Next: func(int64) Request {
+				n := groups.Add(1)
+				c := f.Collections[int(n/90)%len(f.Collections)]
+				return Request{Method: "POST", Path: "/product-collections/" + c + "/groups",
+					Body: []byte(fmt.Sprintf(`{"group_name":"g%d","status":true,"products":[]}`, n))}
+			}},
+		{Name: "add_items", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
+			Next: func(int64) Request {
+				n := items.Add(1)
+				g := f.Groups[int(n)%len(f.Groups)]
+				p := f.Free[int(free.Add(1))%len(f.Free)]
+				return Request{Method: "POST", Path: "/product-collections/" + g[0] + "/groups/" + g[1] + "/items",
+					Body: []byte(`{"products":[{"product_id":"` + p + `","status":true}]}`)}
+			}},
+	}
+	if f.DataSource != "" {
+		basic := http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(f.Key+":"))}}
+		list = append(list,
+			Scenario{Name: "cm_create_plan", Status: 201, Header: basic, Target: "p99 ≤3×", Check: ratioAtLeast(0),
+				Next: func(seq int64) Request {
+					b, _ := json.Marshal(map[string]any{"data_source_uuid": f.DataSource, "name": fmt.Sprintf("Plan %d", seq),
+						"interval_count": 1, "interval_unit": "month"})
+					return Request{Method: "POST", Path: "/v1/plans", Body: b}
+				}},
+			Scenario{Name: "cm_list_plans_cursor", Status: 200, Header: basic, Target: "p99 ≤3×", Check: ratioAtLeast(0),
+				Next: func(int64) Request {
+					return Request{Method: "GET", Path: "/v1/plans?per_page=50&cursor=" + f.PlanCursor}
+				}},
+		)
+	}
+	return list
+}
+
+// Select keeps the scenarios named in a comma-separated list ("" = all).
+func Select(all []Scenario, names string) []Scenario {
+	if names == "" || names == "all" {
+		return all
+	}
+	var out []Scenario
+	for _, s := range all {
+		if strings.Contains(","+names+",", ","+s.Name+",") {
+			out = append(out, s)
+		}
+	}
+	return out
+}

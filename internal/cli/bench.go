@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pricebook/pricebook/internal/bench"
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/store"
+)
+
+// bench runs the load benchmark: it seeds a database through the store,
+// starts this binary as the server and as the bare baseline server, and
+// measures every scenario against both.
+func (e *env) bench(ctx context.Context, args []string) error {
+	fs := e.flags("bench")
+	db := fs.String("db", "", "database to benchmark (default: a new SQLite file in a temporary directory)")
+	products := fs.Int("products", 20000, "products to seed before the run")
+	conns := fs.Int("conns", 64, "concurrent connections")
+	duration := fs.Duration("duration", 5*time.Second, "measuring time per scenario, for each server")
+	warmup := fs.Duration("warmup", time.Second, "warm-up time per scenario, for each server")
+	scenarios := fs.String("scenarios", "all", "comma-separated scenario names")
+	out := fs.String("out", "bench-results", "directory for results.json, results.md and results.svg")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if *db == "" {
+		dir, err := os.MkdirTemp("", "pricebook-bench")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		*db = filepath.Join(dir, "bench.db")
+	}
+	fmt.Fprintf(e.stderr, "seeding %d products into %s ...\n", *products, redact(*db))
+	t0 := time.Now()
+	key, ids, engine, err := seed(ctx, *db, *products)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "seeded in %s\n", time.Since(t0).Round(time.Millisecond))
+
+	pb, err := bench.Start(exe, []string{"serve", "--addr", "127.0.0.1:0", "--db", *db}, "/readyz", e.stderr)
+	if err != nil {
+		return err
+	}
+	defer pb.Stop()
+	base, err := bench.Start(exe, []string{"bench-baseline", "--addr", "127.0.0.1:0"}, "", e.stderr)
+	if err != nil {
+		return err
+	}
+	defer base.Stop()
+	fx, err := bench.Prepare(ctx, pb.Base, key, ids)
+	if err != nil {
+		return fmt.Errorf("preparing fixtures: %w", err)
+	}
+	cfg := bench.Config{Key: key, Conns: *conns, Duration: *duration, Warmup: *warmup,
+		Scenarios: bench.Select(bench.Scenarios(fx), *scenarios), Log: e.stderr}
+	rep, err := bench.Run(ctx, cfg, pb, base)
+	if err != nil {
+		return err
+	}
+	rep.Engine = string(engine)
+	rep.StartupMS = float64(pb.Ready.Microseconds()) / 1000
+	rep.MaxRSSMB = pb.RSSMB()
+	host, _ := os.Hostname()
+	rep.Machine = fmt.Sprintf("%s, %d CPUs", host, numCPU())
+	if err := rep.Write(*out); err != nil {
+		return err
+	}
+	rep.Table(e.stdout)
+	fmt.Fprintf(e.stderr, "results in %s/\n", *out)
+	return nil
+}
+
+// seed creates a business with a key and n products, through the store.
+func seed(ctx context.Context, db string, n int) (key string, ids []string, engine store.Engine, err error) {
+	st, err := openStore(ctx, db)
+	if err != nil {
+		return "", nil, "", err
+	}
+	defer st.Close()
+	b, err := st.CreateBusiness(ctx, "Bench")
+	if err != nil {
+		return "", nil, "", err
+	}
+	key, _, err = st.CreateKey(ctx, b.ID, catalog.ModeTest, false)
+	if err != nil {
+		return "", nil, "", err
+	}
+	tn := catalog.Tenant{BusinessID: b.ID, Mode: catalog.ModeTest}
+	ids = make([]string, n)
+	err = st.SeedProducts(ctx, tn, n, func(i int) *catalog.Product {
+		ids[i] = catalog.NewID("pdt_")
+		return seedProduct(ids[i], i)
+	})
+	return key, ids, st.Engine(), err
+}
+
+// seedProduct is a realistic product: the three price types in turn.
+func seedProduct(id string, i int) *catalog.Product {
+	desc := "Seeded product for scale and load tests"
+	p := &catalog.Product{ID: id, Name: fmt.Sprintf("Product %d", i), Description: &desc, TaxCategory: "saas"}
+	switch i % 3 {
+	case 0:
+		p.Price = catalog.Price{Type: catalog.PriceOneTime, Currency: "USD", Price: int64(100 + i%900)}
+	case 1:
+		p.Price = catalog.Price{Type: catalog.PriceRecurring, Currency: "EUR", Price: int64(100 + i%900),
+			PaymentFrequencyCount: 1, PaymentFrequencyInterval: "Month", SubscriptionPeriodCount: 1, SubscriptionPeriodInterval: "Year"}
+	default:
+		p.Price = catalog.Price{Type: catalog.PriceUsage, Currency: "GBP", FixedPrice: int64(i % 900),
+			PaymentFrequencyCount: 1, PaymentFrequencyInterval: "Month", SubscriptionPeriodCount: 1, SubscriptionPeriodInterval: "Month"}
+	}
+	return p
+}
+
+// benchBaseline serves the bare baseline until ctx ends.
+func (e *env) benchBaseline(ctx context.Context, args []string) error {
+	fs := e.flags("bench-baseline")
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: bench.BaselineHandler(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(e.stderr, "baseline: listening on http://%s\n", ln.Addr())
+	go func() { <-ctx.Done(); srv.Close() }()
+	if err := srv.Serve(ln); err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}
+
+// seedCmd bulk-loads products into a database for scale tests.
+func (e *env) seedCmd(ctx context.Context, args []string) error {
+	fs := e.flags("seed")
+	db := e.dbFlag(fs)
+	n := fs.Int("products", 1000, "number of products")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	key, _, _, err := seed(ctx, *db, *n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "seeded %d products in %s; key for the new business:\n", *n, time.Since(t0).Round(time.Millisecond))
+	fmt.Fprintln(e.stdout, key)
+	return nil
+}
