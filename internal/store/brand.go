@@ -1,0 +1,299 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// brandDoc is the stored form of a brand's fields (brands.doc); the keys
+// createBusiness writes for the primary brand are a subset.
+type brandDoc struct {
+	Name                *string `json:"name"`
+	Description         *string `json:"description,omitempty"`
+	StatementDescriptor string  `json:"statement_descriptor"`
+	SupportEmail        *string `json:"support_email,omitempty"`
+	URL                 *string `json:"url,omitempty"`
+	ImageID             *string `json:"image_id,omitempty"`
+	ReasonForHold       *string `json:"reason_for_hold,omitempty"`
+	Enabled             bool    `json:"enabled"`
+	VerificationEnabled bool    `json:"verification_enabled"`
+	VerificationStatus  string  `json:"verification_status"`
+}
+
+const brandColumns = "id, business_id, is_primary, doc, archived_at, created_at, updated_at"
+
+func scanBrand(sc scanner) (*catalog.Brand, error) {
+	var b catalog.Brand
+	var doc string
+	var archived sql.NullInt64
+	var created, updated int64
+	if err := sc.Scan(&b.ID, &b.BusinessID, &b.Primary, &doc, &archived, &created, &updated); err != nil {
+		return nil, err
+	}
+	var d brandDoc
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
+		return nil, fmt.Errorf("store: brand %s: %w", b.ID, err)
+	}
+	b.Name, b.Description, b.StatementDescriptor = d.Name, d.Description, d.StatementDescriptor
+	b.SupportEmail, b.URL, b.ImageID, b.ReasonForHold = d.SupportEmail, d.URL, d.ImageID, d.ReasonForHold
+	b.Enabled, b.VerificationEnabled, b.VerificationStatus = d.Enabled, d.VerificationEnabled, d.VerificationStatus
+	if archived.Valid {
+		at := fromMicros(archived.Int64)
+		b.ArchivedAt = &at
+	}
+	b.CreatedAt, b.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &b, nil
+}
+
+func brandDocOf(b *catalog.Brand) (string, error) {
+	doc, err := json.Marshal(brandDoc{Name: b.Name, Description: b.Description, StatementDescriptor: b.StatementDescriptor,
+		SupportEmail: b.SupportEmail, URL: b.URL, ImageID: b.ImageID, ReasonForHold: b.ReasonForHold,
+		Enabled: b.Enabled, VerificationEnabled: b.VerificationEnabled, VerificationStatus: b.VerificationStatus})
+	return string(doc), err
+}
+
+// CreateBrand adds a brand to the tenant. It starts enabled and in
+// verification review; without a statement descriptor one is derived from
+// the brand's name, or the business's.
+func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.BrandPatch) (*catalog.Brand, error) {
+	var pr catalog.Problems
+	u.Validate(&pr)
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	b := &catalog.Brand{ID: s.NewID("brnd_"), BusinessID: tn.BusinessID, Enabled: true, VerificationEnabled: true,
+		VerificationStatus: catalog.VerificationReview, CreatedAt: now, UpdatedAt: now}
+	u.Apply(b)
+	err := s.write(ctx, func(t *tx) error {
+		if b.StatementDescriptor == "" {
+			name := ""
+			if b.Name != nil {
+				name = *b.Name
+			} else if err := t.queryRow(ctx, "SELECT name FROM businesses WHERE id = ?", tn.BusinessID).Scan(&name); err != nil {
+				return err
+			}
+			b.StatementDescriptor = derivedDescriptor(name)
+		}
+		doc, err := brandDocOf(b)
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, `INSERT INTO brands (business_id, mode, id, is_primary, doc, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, tn.BusinessID, string(tn.Mode), b.ID, false, doc, micros(now), micros(now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// derivedDescriptor is a valid statement descriptor made from a name.
+func derivedDescriptor(name string) string {
+	d := statementDescriptor(name)
+	var pr catalog.Problems
+	(&catalog.BrandPatch{StatementDescriptor: &d}).Validate(&pr)
+	if !pr.Empty() {
+		return "PRICEBOOK"
+	}
+	return d
+}
+
+// GetBrand returns a brand of the tenant, archived or not.
+func (s *Store) GetBrand(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Brand, error) {
+	b, err := scanBrand(s.queryRow(ctx, "SELECT "+brandColumns+" FROM brands WHERE business_id = ? AND mode = ? AND id = ?",
+		tn.BusinessID, string(tn.Mode), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.NotFound("Brand", id)
+	}
+	return b, err
+}
+
+// ListBrands returns the tenant's brands, the primary first, then oldest
+// first; archived ones only when asked.
+func (s *Store) ListBrands(ctx context.Context, tn catalog.Tenant, includeArchived bool) ([]*catalog.Brand, error) {
+	q := "SELECT " + brandColumns + " FROM brands WHERE business_id = ? AND mode = ?"
+	if !includeArchived {
+		q += " AND archived_at IS NULL"
+	}
+	rows, err := s.query(ctx, q+" ORDER BY is_primary DESC, created_at, id", tn.BusinessID, string(tn.Mode))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*catalog.Brand{}
+	for rows.Next() {
+		b, err := scanBrand(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// UpdateBrand edits a brand. The primary brand is read-only (it mirrors
+// the business), and an archived brand can no longer change.
+func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u *catalog.BrandPatch) (*catalog.Brand, error) {
+	var b *catalog.Brand
+	err := s.write(ctx, func(t *tx) error {
+		locked, err := s.lockBrands(ctx, t, tn, id)
+		if err != nil {
+			return err
+		}
+		if b = locked[id]; b == nil {
+			return catalog.NotFound("Brand", id)
+		}
+		if b.Primary {
+			return errPrimaryBrand(id)
+		}
+		if b.ArchivedAt != nil {
+			return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "Brand %s is archived and can no longer be edited", id)
+		}
+		var pr catalog.Problems
+		u.Validate(&pr)
+		if err := pr.Err(); err != nil {
+			return err
+		}
+		u.Apply(b)
+		b.UpdatedAt = s.now()
+		doc, err := brandDocOf(b)
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, "UPDATE brands SET doc = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND id = ?",
+			doc, micros(b.UpdatedAt), tn.BusinessID, string(tn.Mode), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func errPrimaryBrand(id string) error {
+	return catalog.Errorf(catalog.KindForbidden, "UNABLE_TO_EDIT_PRIMARY_BRAND",
+		"Brand %s is the primary brand of the business; it cannot be edited or archived", id)
+}
+
+// lockBrands loads the named brands of the tenant inside t, locking their
+// rows on PostgreSQL in id order, so two transactions locking overlapping
+// sets never deadlock. Missing brands are absent from the map.
+func (s *Store) lockBrands(ctx context.Context, t *tx, tn catalog.Tenant, ids ...string) (map[string]*catalog.Brand, error) {
+	q := "SELECT " + brandColumns + " FROM brands WHERE business_id = ? AND mode = ? AND id IN (?"
+	args := []any{tn.BusinessID, string(tn.Mode), ids[0]}
+	for _, id := range ids[1:] {
+		q += ", ?"
+		args = append(args, id)
+	}
+	q += ") ORDER BY id"
+	if s.engine == Postgres {
+		q += " FOR UPDATE"
+	}
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*catalog.Brand{}
+	for rows.Next() {
+		b, err := scanBrand(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[b.ID] = b
+	}
+	return out, rows.Err()
+}
+
+// ArchiveBrand archives a brand for good, moving every product and product
+// collection it holds (archived ones included, so nothing is left on an
+// archived brand) to the brand moveTo, all in one transaction. moveTo may
+// be "" only when there is nothing to move.
+func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo string) (catalog.BrandArchive, error) {
+	res := catalog.BrandArchive{BrandID: id, MovedTo: moveTo}
+	err := s.write(ctx, func(t *tx) error {
+		ids := []string{id}
+		if moveTo != "" && moveTo != id {
+			ids = append(ids, moveTo)
+		}
+		locked, err := s.lockBrands(ctx, t, tn, ids...)
+		if err != nil {
+			return err
+		}
+		b := locked[id]
+		switch {
+		case b == nil:
+			return catalog.NotFound("Brand", id)
+		case b.Primary:
+			return errPrimaryBrand(id)
+		case b.ArchivedAt != nil:
+			return catalog.Errorf(catalog.KindConflict, "BRAND_ALREADY_ARCHIVED", "Brand %s is already archived", id)
+		}
+		now := s.now()
+		res.ArchivedAt = now
+		if moveTo == "" {
+			if err := s.checkNothingToMove(ctx, t, tn, id); err != nil {
+				return err
+			}
+		} else if err := s.moveBrandContents(ctx, t, tn, locked, &res); err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, "UPDATE brands SET archived_at = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND id = ?",
+			micros(now), micros(now), tn.BusinessID, string(tn.Mode), id)
+		return err
+	})
+	return res, err
+}
+
+// moveBrandContents moves the products and collections of res.BrandID to
+// res.MovedTo, which must be another active brand among locked.
+func (s *Store) moveBrandContents(ctx context.Context, t *tx, tn catalog.Tenant, locked map[string]*catalog.Brand, res *catalog.BrandArchive) error {
+	switch target := locked[res.MovedTo]; {
+	case res.MovedTo == res.BrandID:
+		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "move_products_to: a brand cannot take over its own products")
+	case target == nil:
+		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "move_products_to: brand %s does not exist", res.MovedTo)
+	case target.ArchivedAt != nil:
+		return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "move_products_to: brand %s is archived", res.MovedTo)
+	}
+	now := micros(res.ArchivedAt)
+	for _, m := range []struct {
+		table string
+		n     *int
+	}{{"products", &res.ProductsMoved}, {"product_collections", &res.CollectionsMoved}} {
+		r, err := t.exec(ctx, "UPDATE "+m.table+" SET brand_id = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND brand_id = ?",
+			res.MovedTo, now, tn.BusinessID, string(tn.Mode), res.BrandID)
+		if err != nil {
+			return err
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return err
+		}
+		*m.n = int(n)
+	}
+	return nil
+}
+
+// checkNothingToMove fails unless the brand holds no product and no
+// collection, archived or not: only then may an archive name no target.
+func (s *Store) checkNothingToMove(ctx context.Context, t *tx, tn catalog.Tenant, id string) error {
+	var products, collections int
+	if err := t.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM products WHERE business_id = ? AND mode = ? AND brand_id = ?),
+		(SELECT COUNT(*) FROM product_collections WHERE business_id = ? AND mode = ? AND brand_id = ?)`,
+		tn.BusinessID, string(tn.Mode), id, tn.BusinessID, string(tn.Mode), id).Scan(&products, &collections); err != nil {
+		return err
+	}
+	if products+collections > 0 {
+		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY",
+			"move_products_to: is required, brand %s still holds %d products and %d product collections", id, products, collections)
+	}
+	return nil
+}
