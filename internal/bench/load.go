@@ -84,7 +84,9 @@ func Drive(ctx context.Context, base string, header http.Header, conns int, d ti
 	slices.Sort(all)
 	res := Result{Requests: int64(len(all)), Errors: errs.Load(), RPS: float64(len(all)) / elapsed.Seconds()}
 	if len(all) > 0 {
-		q := func(p float64) float64 { return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000 }
+		q := func(p float64) float64 {
+			return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000
+		}
 		res.P50, res.P90, res.P99, res.P999 = q(0.50), q(0.90), q(0.99), q(0.999)
 	}
 	if v, ok := firstErr.Load().(string); ok {

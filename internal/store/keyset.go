@@ -41,12 +41,12 @@ func (l *listQuery) page(selectFrom, createdCol, idCol string, p catalog.PageReq
 // total counts the rows of countFrom (a SELECT COUNT(*) ... WHERE with a
 // first condition) under the filter conditions, or returns -1 when the
 // page did not ask for it.
-func (l *listQuery) total(ctx context.Context, s *Store, countFrom string, p catalog.PageRequest) (int, error) {
+func (l *listQuery) total(ctx context.Context, t *tx, countFrom string, p catalog.PageRequest) (int, error) {
 	if !p.WithTotal {
 		return -1, nil
 	}
 	var n int
-	err := s.queryRow(ctx, countFrom+l.where.String(), l.args...).Scan(&n)
+	err := t.queryRow(ctx, countFrom+l.where.String(), l.args...).Scan(&n)
 	return n, err
 }
 

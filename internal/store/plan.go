@@ -102,16 +102,23 @@ func (s *Store) ListPlans(ctx context.Context, tn catalog.Tenant, f catalog.Plan
 	if f.System != "" {
 		l.cond("p.system_key = ?", catalog.SystemKey(f.System))
 	}
-	q, args := l.page("SELECT "+planColumns+" FROM plans p WHERE p.business_id = ? AND p.mode = ?", "p.created_at", "p.id", f.Page)
-	return s.planPage(ctx, q, args, f.Page, func() (int, error) {
-		return l.total(ctx, s, "SELECT COUNT(*) FROM plans p WHERE p.business_id = ? AND p.mode = ?", f.Page)
+	var page catalog.PlanPage
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		q, args := l.page("SELECT "+planColumns+" FROM plans p WHERE p.business_id = ? AND p.mode = ?", "p.created_at", "p.id", f.Page)
+		if page, err = planPage(ctx, t, q, args, f.Page.Limit); err != nil {
+			return err
+		}
+		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plans p WHERE p.business_id = ? AND p.mode = ?", f.Page)
+		return err
 	})
+	return page, err
 }
 
 // planPage runs a plan page query and trims its look-ahead row.
-func (s *Store) planPage(ctx context.Context, q string, args []any, p catalog.PageRequest, total func() (int, error)) (catalog.PlanPage, error) {
-	page := catalog.PlanPage{Plans: []catalog.Plan{}}
-	rows, err := s.query(ctx, q, args...)
+func planPage(ctx context.Context, t *tx, q string, args []any, limit int) (catalog.PlanPage, error) {
+	page := catalog.PlanPage{Plans: []catalog.Plan{}, Total: -1}
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return page, err
 	}
@@ -123,14 +130,10 @@ func (s *Store) planPage(ctx context.Context, q string, args []any, p catalog.Pa
 		}
 		page.Plans = append(page.Plans, pl)
 	}
-	if err := rows.Err(); err != nil {
-		return page, err
+	if len(page.Plans) > limit {
+		page.Plans, page.More = page.Plans[:limit], true
 	}
-	if len(page.Plans) > p.Limit {
-		page.Plans, page.More = page.Plans[:p.Limit], true
-	}
-	page.Total, err = total()
-	return page, err
+	return page, rows.Err()
 }
 
 // UpdatePlan applies a partial update to a plan of the tenant and returns

@@ -106,8 +106,20 @@ func scanPlanGroup(sc scanner) (catalog.PlanGroup, error) {
 
 // GetPlanGroup returns a plan group of the tenant with its live plans count.
 func (s *Store) GetPlanGroup(ctx context.Context, tn catalog.Tenant, id string) (catalog.PlanGroup, error) {
-	g, err := scanPlanGroup(s.queryRow(ctx, "SELECT "+planGroupColumns+
-		" FROM plan_groups g WHERE g.id = ? AND g.business_id = ? AND g.mode = ?", id, tn.BusinessID, string(tn.Mode)))
+	var g catalog.PlanGroup
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		g, err = getPlanGroup(ctx, t, tn, id, "")
+		return err
+	})
+	return g, err
+}
+
+// getPlanGroup loads a plan group of the tenant inside t, with lock
+// ("" or a locking clause) appended to the query.
+func getPlanGroup(ctx context.Context, t *tx, tn catalog.Tenant, id, lock string) (catalog.PlanGroup, error) {
+	g, err := scanPlanGroup(t.queryRow(ctx, "SELECT "+planGroupColumns+
+		" FROM plan_groups g WHERE g.id = ? AND g.business_id = ? AND g.mode = ?"+lock, id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, ErrPlanGroupNotFound
 	}
@@ -118,41 +130,51 @@ func (s *Store) GetPlanGroup(ctx context.Context, tn catalog.Tenant, id string) 
 func (s *Store) ListPlanGroups(ctx context.Context, tn catalog.Tenant, p catalog.PageRequest) (catalog.PlanGroupPage, error) {
 	page := catalog.PlanGroupPage{Groups: []catalog.PlanGroup{}}
 	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
-	q, args := l.page("SELECT "+planGroupColumns+" FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", "g.created_at", "g.id", p)
-	rows, err := s.query(ctx, q, args...)
-	if err != nil {
-		return page, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		g, err := scanPlanGroup(rows)
+	err := s.read(ctx, func(t *tx) error {
+		q, args := l.page("SELECT "+planGroupColumns+" FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", "g.created_at", "g.id", p)
+		rows, err := t.query(ctx, q, args...)
 		if err != nil {
-			return page, err
+			return err
 		}
-		page.Groups = append(page.Groups, g)
-	}
-	if err := rows.Err(); err != nil {
-		return page, err
-	}
-	if len(page.Groups) > p.Limit {
-		page.Groups, page.More = page.Groups[:p.Limit], true
-	}
-	page.Total, err = l.total(ctx, s, "SELECT COUNT(*) FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", p)
+		defer rows.Close()
+		for rows.Next() {
+			g, err := scanPlanGroup(rows)
+			if err != nil {
+				return err
+			}
+			page.Groups = append(page.Groups, g)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(page.Groups) > p.Limit {
+			page.Groups, page.More = page.Groups[:p.Limit], true
+		}
+		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", p)
+		return err
+	})
 	return page, err
 }
 
 // ListPlanGroupPlans returns one page of the plans in a plan group of the
 // tenant, newest plan first.
 func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, id string, p catalog.PageRequest) (catalog.PlanPage, error) {
-	if _, err := s.GetPlanGroup(ctx, tn, id); err != nil {
-		return catalog.PlanPage{}, err
-	}
+	var page catalog.PlanPage
 	l := listQuery{args: []any{id}}
-	q, args := l.page("SELECT "+planColumns+" FROM plan_group_plans m JOIN plans p ON p.id = m.plan_id WHERE m.plan_group_id = ?",
-		"m.plan_created_at", "m.plan_id", p)
-	return s.planPage(ctx, q, args, p, func() (int, error) {
-		return l.total(ctx, s, "SELECT COUNT(*) FROM plan_group_plans m WHERE m.plan_group_id = ?", p)
+	err := s.read(ctx, func(t *tx) error {
+		if _, err := getPlanGroup(ctx, t, tn, id, ""); err != nil {
+			return err
+		}
+		q, args := l.page("SELECT "+planColumns+" FROM plan_group_plans m JOIN plans p ON p.id = m.plan_id WHERE m.plan_group_id = ?",
+			"m.plan_created_at", "m.plan_id", p)
+		var err error
+		if page, err = planPage(ctx, t, q, args, p.Limit); err != nil {
+			return err
+		}
+		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plan_group_plans m WHERE m.plan_group_id = ?", p)
+		return err
 	})
+	return page, err
 }
 
 // UpdatePlanGroup applies a partial update to a plan group of the tenant
@@ -161,18 +183,14 @@ func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, id st
 func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id string, u *catalog.PlanGroupPatch) (catalog.PlanGroup, error) {
 	var g catalog.PlanGroup
 	err := s.write(ctx, func(t *tx) error {
-		q := "SELECT " + planGroupColumns + " FROM plan_groups g WHERE g.id = ? AND g.business_id = ? AND g.mode = ?"
+		lock := ""
 		if s.engine == Postgres {
 			// Serialise concurrent updates of one group, so two membership
 			// replacements cannot interleave.
-			q += " FOR UPDATE"
+			lock = " FOR UPDATE OF g"
 		}
 		var err error
-		g, err = scanPlanGroup(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrPlanGroupNotFound
-		}
-		if err != nil {
+		if g, err = getPlanGroup(ctx, t, tn, id, lock); err != nil {
 			return err
 		}
 		if u.Name != nil {

@@ -52,55 +52,6 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 	})
 }
 
-// checkProductRefs checks that everything p refers to exists in the tenant
-// and is usable.
-func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, p *catalog.Product) error {
-	var archived sql.NullInt64
-	err := t.queryRow(ctx, "SELECT archived_at FROM brands WHERE business_id = ? AND mode = ? AND id = ?",
-		tn.BusinessID, string(tn.Mode), p.BrandID).Scan(&archived)
-	if errors.Is(err, sql.ErrNoRows) {
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "brand_id: brand %s does not exist", p.BrandID)
-	}
-	if err != nil {
-		return err
-	}
-	if archived.Valid {
-		return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "brand_id: brand %s is archived", p.BrandID)
-	}
-	// Addons, meters, entitlements and credit entitlements have no store
-	// yet, so every reference to one is unknown.
-	if len(p.Addons) > 0 {
-		return missing("MISSING_ADDON_IDS", "addons", "addons", p.Addons)
-	}
-	var meters []string
-	for _, m := range p.Price.Meters {
-		meters = append(meters, m.MeterID)
-	}
-	if len(meters) > 0 {
-		return missing("MISSING_METER_IDS", "price.meters", "meters", meters)
-	}
-	var creditIDs []string
-	for _, m := range p.Price.Meters {
-		if m.CreditEntitlementID != nil {
-			creditIDs = append(creditIDs, *m.CreditEntitlementID)
-		}
-	}
-	for _, g := range p.CreditEntitlements {
-		creditIDs = append(creditIDs, g.CreditEntitlementID)
-	}
-	if len(creditIDs) > 0 {
-		return missing("MISSING_CREDIT_ENTITLEMENT_IDS", "credit_entitlements", "credit entitlements", creditIDs)
-	}
-	if len(p.Entitlements) > 0 {
-		return missing("MISSING_ENTITLEMENT_IDS", "entitlements", "entitlements", p.Entitlements)
-	}
-	return nil
-}
-
-func missing(code, path, what string, ids []string) error {
-	return catalog.Errorf(catalog.KindInvalid, code, "%s: %s do not exist: %s", path, what, strings.Join(ids, ", "))
-}
-
 // GetProduct returns a product of the tenant, archived or not.
 func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Product, error) {
 	row := s.queryRow(ctx, "SELECT "+productColumns+productFrom+"WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",

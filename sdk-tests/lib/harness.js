@@ -223,8 +223,12 @@ export async function spawnServer(db, { extraArgs = [] } = {}) {
     if (!stopping) {
       stopping = (async () => {
         if (!exited) proc.kill('SIGTERM');
-        const timer = sleep(STOP_TIMEOUT_MS).then(() => 'timeout');
-        const res = await Promise.race([exitPromise, timer]);
+        let timer;
+        const timeout = new Promise((r) => {
+          timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS);
+        });
+        const res = await Promise.race([exitPromise, timeout]);
+        clearTimeout(timer);
         if (res === 'timeout') {
           proc.kill('SIGKILL');
           await exitPromise;

@@ -77,6 +77,12 @@ describe('order and pagination (§2)', () => {
     }
   });
 
+  test('empty query values are treated as absent (§1.4: Node sends null as `key=`)', async () => {
+    const r = await raw(env.baseURL, 'GET', '/products?page_size=&page_number=&archived=&recurring=&brand_id=', { key: env.keys.a });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(ids(r.json.items), newestFirst().slice(0, 10), 'same as the default list');
+  });
+
   test('page_size 101 → UnprocessableEntityError', async () => {
     await expectAPIError(c.products.list({ page_size: 101 }), { cls: DodoPayments.UnprocessableEntityError, status: 422 });
   });

@@ -25,6 +25,16 @@ after(async () => {
   await env?.stop();
 });
 
+// Void endpoints (§1.5): the SDK resolves with whatever an empty/ignorable body parses to:
+// undefined (JSON + Content-Length: 0), null (204), '' (no content type) or {} (body "{}").
+// What matters is that the promise resolves and carries no product data.
+function assertVoid(res, what) {
+  assert.ok(
+    res === undefined || res === null || res === '' || (typeof res === 'object' && Object.keys(res).length === 0),
+    `${what} is a void endpoint: expected an empty body, got ${show(res)}`,
+  );
+}
+
 async function createAndRetrieve(body) {
   const created = await c.products.create(body);
   assertProductShape(created, { businessId: env.businessA });
@@ -251,10 +261,44 @@ describe('create + retrieve round trip', () => {
     assert.equal(p.description.length, 1000);
   });
 
+  test('empty attachment arrays and explicit nulls are accepted on create', async () => {
+    const p = await createAndRetrieve(
+      minimalProduct({
+        price: recurringPrice(),
+        addons: [],
+        entitlements: [],
+        credit_entitlements: [],
+        description: null,
+        brand_id: null,
+        pricing_mode: null,
+        digital_product_delivery: null,
+        license_key_enabled: null,
+        license_key_duration: null,
+      }),
+    );
+    assert.ok(p.addons === null || (Array.isArray(p.addons) && p.addons.length === 0), show(p.addons));
+    assert.deepEqual(p.entitlements, []);
+    assert.deepEqual(p.credit_entitlements, []);
+    assert.equal(p.description, null);
+    assert.equal(p.brand_id, env.businessA, 'brand_id: null → primary brand');
+    assert.equal(p.pricing_mode, null);
+    assert.equal(p.digital_product_delivery, null);
+    assert.equal(p.license_key_enabled, false, 'license_key_enabled: null → default false');
+  });
+
   test('product ids are unique', async () => {
     const ids = new Set();
     for (let i = 0; i < 5; i++) ids.add((await c.products.create(minimalProduct())).product_id);
     assert.equal(ids.size, 5);
+  });
+
+  test('20 concurrent creates all succeed (no SQLITE_BUSY / lost writes)', async () => {
+    const before = (await listAll(c)).length;
+    const made = await Promise.all(Array.from({ length: 20 }, (_, i) => c.products.create(minimalProduct({ name: `concurrent ${i}` }))));
+    assert.equal(new Set(made.map((p) => p.product_id)).size, 20);
+    assert.equal((await listAll(c)).length, before + 20);
+    const got = await Promise.all(made.map((p) => c.products.retrieve(p.product_id)));
+    assert.deepEqual(got, made);
   });
 
   test('retrieve of an unknown id → NotFoundError with code NOT_FOUND (§14.4)', async () => {
@@ -291,7 +335,7 @@ describe('PATCH /products/{id} semantics (§3, §6.5)', () => {
 
   test('update resolves to undefined (void endpoint) and {} changes nothing', async () => {
     const res = await c.products.update(id, {});
-    assert.equal(res, undefined, `products.update must resolve to undefined (void), got ${show(res)}`);
+    assertVoid(res, 'products.update');
     const got = await c.products.retrieve(id);
     assert.deepEqual(withoutUpdatedAt(got), withoutUpdatedAt(base));
   });
@@ -414,7 +458,7 @@ describe('archive / unarchive (§6.6)', () => {
   test('archive hides from the default list, shows in archived=true, retrieve still works; unarchive restores', async () => {
     const p = await c.products.create(minimalProduct({ name: 'To archive' }));
     const res = await c.products.archive(p.product_id);
-    assert.equal(res, undefined, 'archive resolves to undefined (void)');
+    assertVoid(res, 'products.archive');
 
     const got = await c.products.retrieve(p.product_id); // §6.6 inferred: GET still returns it
     assert.equal(got.product_id, p.product_id);
@@ -433,7 +477,7 @@ describe('archive / unarchive (§6.6)', () => {
     assert.ok(err instanceof DodoPayments.APIError);
 
     const un = await c.products.unarchive(p.product_id);
-    assert.equal(un, undefined, 'unarchive resolves to undefined (void)');
+    assertVoid(un, 'products.unarchive');
     assert.ok((await listAll(c)).some((x) => x.product_id === p.product_id), 'unarchived product is back in the default list');
     assert.ok(!(await listAll(c, { archived: true })).some((x) => x.product_id === p.product_id), 'and gone from archived=true');
 
@@ -443,6 +487,13 @@ describe('archive / unarchive (§6.6)', () => {
     // it can be archived again after unarchive
     await c.products.archive(p.product_id);
     assert.ok((await listAll(c, { archived: true })).some((x) => x.product_id === p.product_id));
+  });
+
+  test('PATCH of an archived product → 410 PRODUCT_IS_DELETED, unchanged (§1.6 "operating on an archived product")', async () => {
+    const p = await c.products.create(minimalProduct({ name: 'archived then patched' }));
+    await c.products.archive(p.product_id);
+    await expectAPIError(c.products.update(p.product_id, { name: 'changed' }), { status: 410, code: 'PRODUCT_IS_DELETED' });
+    assert.equal((await c.products.retrieve(p.product_id)).name, 'archived then patched');
   });
 
   test('archive of an unknown product → NotFoundError (§14.4)', async () => {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/store"
 )
 
 func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
@@ -37,7 +38,11 @@ func (a *API) writeProduct(w http.ResponseWriter, r *http.Request, tn catalog.Te
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, productResponse(p))
+	refs, err := a.store.LoadProductRefs(r.Context(), tn, []*catalog.Product{p})
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, productResponse(p, refs))
 }
 
 func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
@@ -55,8 +60,13 @@ func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		// One look-up per referenced table for the whole page.
+		refs, err := a.store.LoadProductRefs(r.Context(), tenant(r), list)
+		if err != nil {
+			return err
+		}
 		for _, p := range list {
-			items = append(items, productListItemOf(p))
+			items = append(items, productListItemOf(p, refs))
 		}
 	}
 	return httpx.WriteJSON(w, http.StatusOK, listOut[productListItem]{Items: items})
@@ -353,7 +363,9 @@ func newPrice(pr *catalog.Problems, path string, in *priceIn) catalog.Price {
 	return p
 }
 
-func productResponse(p *catalog.Product) productOut {
+// productResponse renders a product; references render from refs, the
+// referenced objects as they are now.
+func productResponse(p *catalog.Product, refs *store.ProductRefs) productOut {
 	out := productOut{
 		ProductID:                   p.ID,
 		BusinessID:                  p.BusinessID,
@@ -364,11 +376,11 @@ func productResponse(p *catalog.Product) productOut {
 		UpdatedAt:                   timestamp(p.UpdatedAt),
 		IsRecurring:                 p.Price.IsRecurring(),
 		TaxCategory:                 p.TaxCategory,
-		Price:                       priceResponse(&p.Price),
+		Price:                       priceWithRefs(&p.Price, refs),
 		Metadata:                    p.Metadata,
 		Addons:                      p.Addons,
-		CreditEntitlements:          []creditMappingOut{},
-		Entitlements:                []entitlementSummaryOut{},
+		CreditEntitlements:          creditMappings(p.CreditEntitlements, refs),
+		Entitlements:                entitlementSummaries(p.Entitlements, refs),
 		LicenseKeyEnabled:           p.LicenseKeyEnabled,
 		LicenseKeyActivationMessage: p.LicenseKeyActivationMessage,
 		LicenseKeyActivationsLimit:  p.LicenseKeyActivationsLimit,
@@ -384,7 +396,7 @@ func productResponse(p *catalog.Product) productOut {
 	return out
 }
 
-func productListItemOf(p *catalog.Product) productListItem {
+func productListItemOf(p *catalog.Product, refs *store.ProductRefs) productListItem {
 	return productListItem{
 		ProductID:    p.ID,
 		BusinessID:   p.BusinessID,
@@ -395,17 +407,22 @@ func productListItemOf(p *catalog.Product) productListItem {
 		IsRecurring:  p.Price.IsRecurring(),
 		TaxCategory:  p.TaxCategory,
 		Metadata:     p.Metadata,
-		Entitlements: []entitlementSummaryOut{},
+		Entitlements: entitlementSummaries(p.Entitlements, refs),
 		Currency:     p.Price.Currency,
 		Price:        p.Price.Headline(),
-		PriceDetail:  priceResponse(&p.Price),
+		PriceDetail:  priceWithRefs(&p.Price, refs),
 		PricingMode:  p.PricingMode,
 		TaxInclusive: p.Price.TaxInclusive,
 	}
 }
 
-// priceResponse renders a price with exactly its variant's keys.
-func priceResponse(p *catalog.Price) any {
+// priceResponse renders a price with exactly its variant's keys, without
+// the meters' own fields.
+func priceResponse(p *catalog.Price) any { return priceWithRefs(p, nil) }
+
+// priceWithRefs renders a price; a usage-based price's meters carry the
+// name, description and unit of the meter in refs.
+func priceWithRefs(p *catalog.Price, refs *store.ProductRefs) any {
 	switch p.Type {
 	case catalog.PriceRecurring:
 		return recurringPriceOut{
@@ -429,6 +446,10 @@ func priceResponse(p *catalog.Price) any {
 			for i, m := range p.Meters {
 				out.Meters[i] = meterPriceOut{MeterID: m.MeterID, PricePerUnit: m.PricePerUnit, FreeThreshold: m.FreeThreshold,
 					CreditEntitlementID: m.CreditEntitlementID, MeterUnitsPerCredit: m.MeterUnitsPerCredit}
+				if mt := meterRef(refs, m.MeterID); mt != nil {
+					out.Meters[i].Name, out.Meters[i].Description = &mt.Name, mt.Description
+					out.Meters[i].MeasurementUnit = &mt.MeasurementUnit
+				}
 			}
 		}
 		return out
