@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+const meterColumns = `id, business_id, name, description, event_name, measurement_unit, aggregation_type, aggregation_key,
+	filter, archived, created_at, updated_at`
+
+func scanMeter(sc scanner) (*catalog.Meter, error) {
+	var m catalog.Meter
+	var filter sql.NullString
+	var created, updated int64
+	if err := sc.Scan(&m.ID, &m.BusinessID, &m.Name, &m.Description, &m.EventName, &m.MeasurementUnit,
+		&m.Aggregation.Type, &m.Aggregation.Key, &filter, &m.Archived, &created, &updated); err != nil {
+		return nil, err
+	}
+	if filter.Valid {
+		m.Filter = new(catalog.MeterFilter)
+		if err := json.Unmarshal([]byte(filter.String), m.Filter); err != nil {
+			return nil, fmt.Errorf("store: meter %s filter: %w", m.ID, err)
+		}
+	}
+	m.CreatedAt, m.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &m, nil
+}
+
+// CreateMeter validates m and stores it in the tenant, filling its
+// server-side fields.
+func (s *Store) CreateMeter(ctx context.Context, tn catalog.Tenant, m *catalog.Meter) error {
+	var pr catalog.Problems
+	m.Validate(&pr)
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	var filter *string
+	if m.Filter != nil {
+		b, err := json.Marshal(m.Filter)
+		if err != nil {
+			return err
+		}
+		f := string(b)
+		filter = &f
+	}
+	now := s.now()
+	m.ID, m.BusinessID, m.Archived, m.CreatedAt, m.UpdatedAt = s.NewID("mtr_"), tn.BusinessID, false, now, now
+	return s.write(ctx, func(t *tx) error {
+		_, err := t.exec(ctx, `INSERT INTO meters (id, business_id, mode, name, description, event_name, measurement_unit,
+			aggregation_type, aggregation_key, filter, archived, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, tn.BusinessID, string(tn.Mode), m.Name, m.Description, m.EventName, m.MeasurementUnit,
+			m.Aggregation.Type, m.Aggregation.Key, filter, false, micros(now), micros(now))
+		return err
+	})
+}
+
+// GetMeter returns a meter of the tenant, archived or not.
+func (s *Store) GetMeter(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Meter, error) {
+	m, err := scanMeter(s.queryRow(ctx, "SELECT "+meterColumns+" FROM meters WHERE id = ? AND business_id = ? AND mode = ?",
+		id, tn.BusinessID, string(tn.Mode)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, catalog.NotFound("Meter", id)
+	}
+	return m, err
+}
+
+// ListMeters returns one page of the tenant's active meters, or of its
+// archived ones only, newest first.
+func (s *Store) ListMeters(ctx context.Context, tn catalog.Tenant, archived bool, page catalog.Page) ([]*catalog.Meter, error) {
+	return queryAll(ctx, s, scanMeter, "SELECT "+meterColumns+` FROM meters WHERE business_id = ? AND mode = ? AND archived = ?
+		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, tn.BusinessID, string(tn.Mode), archived, page.Size, page.Offset())
+}
+
+// SetMeterArchived archives or unarchives a meter. Either is idempotent:
+// the API documents no error for a repeat.
+func (s *Store) SetMeterArchived(ctx context.Context, tn catalog.Tenant, id string, archived bool) error {
+	return s.write(ctx, func(t *tx) error {
+		var cur bool
+		err := t.queryRow(ctx, s.forUpdate("SELECT archived FROM meters WHERE id = ? AND business_id = ? AND mode = ?"),
+			id, tn.BusinessID, string(tn.Mode)).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return catalog.NotFound("Meter", id)
+		}
+		if err != nil || cur == archived {
+			return err
+		}
+		_, err = t.exec(ctx, "UPDATE meters SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(s.now()), id)
+		return err
+	})
+}
