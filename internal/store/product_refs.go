@@ -1,0 +1,250 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// checkProductRefs checks, inside the write transaction, that everything p
+// refers to is in the tenant and usable: an active brand, addons (only on
+// subscription products), meters that are not archived, credit
+// entitlements and entitlements that are not deleted. A reference the
+// stored product already holds stays allowed after its target is archived
+// or deleted, so an unrelated PATCH never fails on it; only references a
+// request adds must be usable. On PostgreSQL the checked rows are locked
+// FOR SHARE, so a concurrent archive or delete waits for this write.
+func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, p *catalog.Product) error {
+	if err := s.checkBrand(ctx, t, tn, p.BrandID); err != nil {
+		return err
+	}
+	var pr catalog.Problems
+	catalog.AddonOnlyOnSubscriptions(&pr, p)
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	held, err := heldRefs(ctx, t, p.ID)
+	if err != nil {
+		return err
+	}
+
+	addons, err := s.refStates(ctx, t, tn, "addons", "FALSE", p.Addons)
+	if err != nil {
+		return err
+	}
+	if err := check(addons, held, p.Addons, "MISSING_ADDON_IDS", "addons", "addons", ""); err != nil {
+		return err
+	}
+
+	var meters, meterCredits []string
+	for _, m := range p.Price.Meters {
+		meters = append(meters, m.MeterID)
+		if m.CreditEntitlementID != nil {
+			meterCredits = append(meterCredits, *m.CreditEntitlementID)
+		}
+	}
+	states, err := s.refStates(ctx, t, tn, "meters", "archived", meters)
+	if err != nil {
+		return err
+	}
+	if err := check(states, held, meters, "MISSING_METER_IDS", "price.meters", "meters", "METER_IS_DELETED"); err != nil {
+		return err
+	}
+
+	grants := make([]string, len(p.CreditEntitlements))
+	for i, g := range p.CreditEntitlements {
+		grants[i] = g.CreditEntitlementID
+	}
+	states, err = s.refStates(ctx, t, tn, "credit_entitlements", "deleted", append(grants, meterCredits...))
+	if err != nil {
+		return err
+	}
+	if err := check(states, held, grants, "MISSING_CREDIT_ENTITLEMENT_IDS", "credit_entitlements", "credit entitlements", "CREDIT_ENTITLEMENT_IS_DELETED"); err != nil {
+		return err
+	}
+	if err := check(states, held, meterCredits, "MISSING_CREDIT_ENTITLEMENT_IDS", "price.meters.credit_entitlement_id", "credit entitlements", "CREDIT_ENTITLEMENT_IS_DELETED"); err != nil {
+		return err
+	}
+
+	states, err = s.refStates(ctx, t, tn, "entitlements", "deleted", p.Entitlements)
+	if err != nil {
+		return err
+	}
+	// A deleted entitlement is invisible, so it is as good as missing.
+	return check(states, held, p.Entitlements, "MISSING_ENTITLEMENT_IDS", "entitlements", "entitlements", "")
+}
+
+// check words the first broken reference among ids: unknown ones (and
+// unusable ones when unusableCode is empty) by missingCode, unusable ones
+// by unusableCode. Held references are never unusable.
+func check(states map[string]bool, held map[string]bool, ids []string, missingCode, path, what, unusableCode string) error {
+	var absent []string
+	for _, id := range ids {
+		unusable, ok := states[id]
+		switch {
+		case !ok || (unusable && unusableCode == "" && !held[id]):
+			absent = append(absent, id)
+		case unusable && !held[id]:
+			state := "archived"
+			if unusableCode != "METER_IS_DELETED" {
+				state = "deleted"
+			}
+			return catalog.Errorf(catalog.KindInvalid, unusableCode, "%s: %s %s is %s", path, strings.TrimSuffix(what, "s"), id, state)
+		}
+	}
+	if len(absent) > 0 {
+		return missing(missingCode, path, what, absent)
+	}
+	return nil
+}
+
+func missing(code, path, what string, ids []string) error {
+	return catalog.Errorf(catalog.KindInvalid, code, "%s: %s do not exist: %s", path, what, strings.Join(ids, ", "))
+}
+
+// refStates returns, for every id of table found in the tenant, whether
+// its flag column (archived or deleted) is set.
+func (s *Store) refStates(ctx context.Context, t *tx, tn catalog.Tenant, table, flag string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	ids = uniqueIDs(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	q := "SELECT id, " + flag + " FROM " + table + " WHERE business_id = ? AND mode = ? AND id IN (" + placeholders(len(ids)) + ")"
+	if s.engine == Postgres {
+		q += " FOR SHARE"
+	}
+	rows, err := t.query(ctx, q, append([]any{tn.BusinessID, string(tn.Mode)}, anys(ids)...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var flagged bool
+		if err := rows.Scan(&id, &flagged); err != nil {
+			return nil, err
+		}
+		out[id] = flagged
+	}
+	return out, rows.Err()
+}
+
+// heldRefs returns every id the stored product with this id refers to;
+// none while the product is being created.
+func heldRefs(ctx context.Context, t *tx, productID string) (map[string]bool, error) {
+	var doc string
+	err := t.queryRow(ctx, "SELECT doc FROM products WHERE id = ?", productID).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var old catalog.Product
+	if err := json.Unmarshal([]byte(doc), &old); err != nil {
+		return nil, fmt.Errorf("store: product %s: %w", productID, err)
+	}
+	held := map[string]bool{}
+	for _, id := range old.Addons {
+		held[id] = true
+	}
+	for _, m := range old.Price.Meters {
+		held[m.MeterID] = true
+		if m.CreditEntitlementID != nil {
+			held[*m.CreditEntitlementID] = true
+		}
+	}
+	for _, g := range old.CreditEntitlements {
+		held[g.CreditEntitlementID] = true
+	}
+	for _, id := range old.Entitlements {
+		held[id] = true
+	}
+	return held, nil
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func anys(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// ProductRefs holds, by id, the objects a page of products refers to, as
+// they are now: meters (archived ones too), the credit entitlements of
+// credit grants (deleted ones too) and active entitlements only, since a
+// deleted entitlement is invisible everywhere.
+type ProductRefs struct {
+	Meters       map[string]*catalog.Meter
+	Credits      map[string]*catalog.CreditEntitlement
+	Entitlements map[string]*catalog.Entitlement
+}
+
+// LoadProductRefs loads what ps refer to for rendering, with one query per
+// referenced table however many products there are, in one snapshot.
+func (s *Store) LoadProductRefs(ctx context.Context, tn catalog.Tenant, ps []*catalog.Product) (*ProductRefs, error) {
+	refs := &ProductRefs{Meters: map[string]*catalog.Meter{}, Credits: map[string]*catalog.CreditEntitlement{},
+		Entitlements: map[string]*catalog.Entitlement{}}
+	var meters, credits, entitlements []string
+	for _, p := range ps {
+		for _, m := range p.Price.Meters {
+			meters = append(meters, m.MeterID)
+		}
+		for _, g := range p.CreditEntitlements {
+			credits = append(credits, g.CreditEntitlementID)
+		}
+		entitlements = append(entitlements, p.Entitlements...)
+	}
+	if len(meters)+len(credits)+len(entitlements) == 0 {
+		return refs, nil
+	}
+	err := s.read(ctx, func(t *tx) error {
+		if err := loadByID(ctx, t, tn, "SELECT "+meterColumns+" FROM meters", meters, scanMeter,
+			func(m *catalog.Meter) { refs.Meters[m.ID] = m }); err != nil {
+			return err
+		}
+		if err := loadByID(ctx, t, tn, "SELECT "+creditColumns+" FROM credit_entitlements", credits, scanCredit,
+			func(c *catalog.CreditEntitlement) { refs.Credits[c.ID] = c }); err != nil {
+			return err
+		}
+		return loadByID(ctx, t, tn, "SELECT "+entitlementColumns+" FROM entitlements", entitlements, scanEntitlement,
+			func(e *catalog.Entitlement) { refs.Entitlements[e.ID] = e }, "deleted = FALSE")
+	})
+	return refs, err
+}
+
+// loadByID runs selectFrom for the tenant's rows with the given ids (and
+// any extra conditions) as one query and hands each scanned row to keep.
+func loadByID[T any](ctx context.Context, t *tx, tn catalog.Tenant, selectFrom string, ids []string,
+	scan func(scanner) (T, error), keep func(T), extra ...string) error {
+	ids = uniqueIDs(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	q := selectFrom + " WHERE business_id = ? AND mode = ? AND id IN (" + placeholders(len(ids)) + ")"
+	for _, c := range extra {
+		q += " AND " + c
+	}
+	rows, err := t.query(ctx, q, append([]any{tn.BusinessID, string(tn.Mode)}, anys(ids)...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		keep(v)
+	}
+	return rows.Err()
+}
