@@ -1,0 +1,131 @@
+package dodo
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/httpx"
+)
+
+// addonIn is the body of POST /addons and PATCH /addons/{id}.
+type addonIn struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	Price       *int64  `json:"price"`
+	Currency    *string `json:"currency"`
+	TaxCategory *string `json:"tax_category"`
+	ImageID     *string `json:"image_id"`
+}
+
+// addonOut is AddonResponse: every documented key, always.
+type addonOut struct {
+	ID          string  `json:"id"`
+	BusinessID  string  `json:"business_id"`
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+	Price       int64   `json:"price"`
+	Currency    string  `json:"currency"`
+	TaxCategory string  `json:"tax_category"`
+	Image       *string `json:"image"`
+	CreatedAt   string  `json:"created_at"`
+	UpdatedAt   string  `json:"updated_at"`
+}
+
+func addonResponse(a *catalog.Addon) addonOut {
+	return addonOut{ID: a.ID, BusinessID: a.BusinessID, Name: a.Name, Description: a.Description, Price: a.Price,
+		Currency: a.Currency, TaxCategory: a.TaxCategory, CreatedAt: timestamp(a.CreatedAt), UpdatedAt: timestamp(a.UpdatedAt)}
+}
+
+func (a *API) createAddon(w http.ResponseWriter, r *http.Request) error {
+	var in addonIn
+	if _, err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	var pr catalog.Problems
+	ad := &catalog.Addon{Description: in.Description}
+	requireField(&pr, "name", in.Name, &ad.Name)
+	requireField(&pr, "price", in.Price, &ad.Price)
+	requireField(&pr, "currency", in.Currency, &ad.Currency)
+	requireField(&pr, "tax_category", in.TaxCategory, &ad.TaxCategory)
+	if !pr.Empty() {
+		ad.Validate(&pr)
+		return pr.Err()
+	}
+	if err := a.store.CreateAddon(r.Context(), tenant(r), ad); err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, addonResponse(ad))
+}
+
+func (a *API) getAddon(w http.ResponseWriter, r *http.Request) error {
+	ad, err := a.store.GetAddon(r.Context(), tenant(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, addonResponse(ad))
+}
+
+func (a *API) listAddons(w http.ResponseWriter, r *http.Request) error {
+	q := query{v: r.URL.Query()}
+	page := q.page()
+	if q.err != nil {
+		return q.err
+	}
+	list, err := a.store.ListAddons(r.Context(), tenant(r), page)
+	if err != nil {
+		return err
+	}
+	return writeItems(w, list, addonResponse)
+}
+
+// updateAddon applies a PATCH. A null leaves a field unchanged, except
+// image_id, where null removes the image (the documented tri-state).
+func (a *API) updateAddon(w http.ResponseWriter, r *http.Request) error {
+	var in addonIn
+	present, err := decodeBody(r, &in)
+	if err != nil {
+		return err
+	}
+	u := &catalog.AddonPatch{Name: in.Name, Description: in.Description, Price: in.Price, Currency: in.Currency,
+		TaxCategory: in.TaxCategory, ImageID: optField(present, "image_id", in.ImageID)}
+	if id, ok := u.ImageID.Value(); ok {
+		// Image uploads are not implemented, so no image id exists.
+		return invalid("image_id: image %s does not exist", id)
+	}
+	ad, err := a.store.UpdateAddon(r.Context(), tenant(r), r.PathValue("id"), u)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, addonResponse(ad))
+}
+
+// requireField copies a required field into dst, or records that it is missing.
+func requireField[T any](pr *catalog.Problems, path string, v *T, dst *T) {
+	if v == nil {
+		pr.Add(path, "is required")
+		return
+	}
+	*dst = *v
+}
+
+// optField reads a tri-state PATCH field: omitted, null, or the decoded value.
+func optField[T any](present map[string]json.RawMessage, key string, v *T) catalog.Opt[T] {
+	raw, ok := present[key]
+	switch {
+	case !ok:
+		return catalog.Opt[T]{}
+	case isNull(raw) || v == nil:
+		return catalog.Null[T]()
+	}
+	return catalog.Some(*v)
+}
+
+// writeItems answers a page as {"items": [...]}, never null.
+func writeItems[T, O any](w http.ResponseWriter, list []T, render func(T) O) error {
+	items := make([]O, len(list))
+	for i, v := range list {
+		items[i] = render(v)
+	}
+	return httpx.WriteJSON(w, http.StatusOK, listOut[O]{Items: items})
+}
