@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// GetDiscount returns a live discount of the tenant; deleted ones are gone.
+func (s *Store) GetDiscount(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Discount, error) {
+	return s.findDiscount(ctx, tn, "d.id = ?", id)
+}
+
+// GetDiscountByCode returns the tenant's live discount with code (matched
+// case-insensitively, as codes are stored uppercased) if it can be
+// redeemed now: an expired, exhausted or not yet started one is
+// KindInvalid with the documented reason.
+func (s *Store) GetDiscountByCode(ctx context.Context, tn catalog.Tenant, code string) (*catalog.Discount, error) {
+	d, err := s.findDiscount(ctx, tn, "d.code = ?", catalog.NormalizeCode(code))
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Redeemable(s.now()); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (s *Store) findDiscount(ctx context.Context, tn catalog.Tenant, where, arg string) (*catalog.Discount, error) {
+	var d *catalog.Discount
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		d, err = scanDiscount(t.queryRow(ctx, "SELECT "+discountColumns+" FROM discounts d WHERE "+where+
+			" AND d.business_id = ? AND d.mode = ? AND d.deleted_at IS NULL", arg, tn.BusinessID, string(tn.Mode)))
+		if errors.Is(err, sql.ErrNoRows) {
+			return catalog.NotFound("Discount", arg)
+		}
+		if err != nil {
+			return err
+		}
+		return s.loadRestrictions(ctx, t, []*catalog.Discount{d})
+	})
+	return d, err
+}
+
+// RedeemDiscount records one use of the tenant's discount with code, if it
+// can be redeemed now. The row lock (the single writer on SQLite) makes
+// concurrent redemptions respect usage_limit exactly.
+func (s *Store) RedeemDiscount(ctx context.Context, tn catalog.Tenant, code string) (*catalog.Discount, error) {
+	var d *catalog.Discount
+	err := s.write(ctx, func(t *tx) error {
+		var err error
+		if d, err = s.lockDiscount(ctx, t, tn, "d.code = ?", catalog.NormalizeCode(code)); err != nil {
+			return err
+		}
+		if err := d.Redeemable(s.now()); err != nil {
+			return err
+		}
+		d.TimesUsed++
+		_, err = t.exec(ctx, "UPDATE discounts SET times_used = ? WHERE id = ?", d.TimesUsed, d.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ListDiscounts returns one page of the tenant's live discounts, newest
+// first.
+func (s *Store) ListDiscounts(ctx context.Context, tn catalog.Tenant, f catalog.DiscountFilter) ([]*catalog.Discount, error) {
+	var b strings.Builder
+	args := []any{tn.BusinessID, string(tn.Mode)}
+	b.WriteString("SELECT " + discountColumns + " FROM discounts d WHERE d.business_id = ? AND d.mode = ? AND d.deleted_at IS NULL")
+	if f.Code != "" {
+		b.WriteString(" AND d.code LIKE ? ESCAPE '!'")
+		args = append(args, "%"+likeEscaper.Replace(catalog.NormalizeCode(f.Code))+"%")
+	}
+	if f.Type != "" {
+		b.WriteString(" AND d.type = ?")
+		args = append(args, f.Type)
+	}
+	if f.Active != nil {
+		// Redeemable now: started, not expired, not used up; the same
+		// rule as catalog.Discount.Redeemable.
+		now := micros(s.now())
+		active := "((d.starts_at IS NULL OR d.starts_at <= ?) AND (d.expires_at IS NULL OR d.expires_at > ?) AND (d.usage_limit IS NULL OR d.times_used < d.usage_limit))"
+		if !*f.Active {
+			active = "NOT " + active
+		}
+		b.WriteString(" AND " + active)
+		args = append(args, now, now)
+	}
+	if f.ProductID != "" {
+		// A discount without restrictions applies to every product.
+		b.WriteString(` AND (NOT EXISTS (SELECT 1 FROM discount_products dp WHERE dp.discount_id = d.id)
+			OR EXISTS (SELECT 1 FROM discount_products dp WHERE dp.discount_id = d.id AND dp.product_id = ?))`)
+		args = append(args, f.ProductID)
+	}
+	b.WriteString(" ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?")
+	args = append(args, f.Page.Size, f.Page.Offset())
+	out := make([]*catalog.Discount, 0, f.Page.Size)
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(ctx, b.String(), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			d, err := scanDiscount(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return s.loadRestrictions(ctx, t, out)
+	})
+	return out, err
+}
+
+// likeEscaper escapes LIKE wildcards with '!', the ESCAPE character.
+var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")
+
+// loadRestrictions fills RestrictedTo of each discount, in stored order.
+func (s *Store) loadRestrictions(ctx context.Context, t *tx, list []*catalog.Discount) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[string]*catalog.Discount, len(list))
+	args := make([]any, 0, len(list))
+	for _, d := range list {
+		byID[d.ID] = d
+		d.RestrictedTo = []string{}
+		args = append(args, d.ID)
+	}
+	rows, err := t.query(ctx, "SELECT discount_id, product_id FROM discount_products WHERE discount_id IN (?"+
+		strings.Repeat(", ?", len(list)-1)+") ORDER BY discount_id, position", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var did, pid string
+		if err := rows.Scan(&did, &pid); err != nil {
+			return err
+		}
+		byID[did].RestrictedTo = append(byID[did].RestrictedTo, pid)
+	}
+	return rows.Err()
+}
+
+func optTime(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
+
+func optMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return micros(*t)
+}
