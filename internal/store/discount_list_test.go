@@ -174,7 +174,7 @@ func TestDiscountUpdate(t *testing.T) {
 		}
 		// Merged results are re-validated; a failure changes nothing.
 		for name, u := range map[string]*catalog.DiscountPatch{
-			"per customer over usage": {PerCustomerLimit: catalog.Some[int64](11)},
+			"per customer over usage":  {PerCustomerLimit: catalog.Some[int64](11)},
 			"usage under per customer": {UsageLimit: discInt(1), PerCustomerLimit: catalog.Some[int64](2)},
 			"to flat without options":  {Type: name("flat")},
 			"over 100%":                {Amount: discInt(10001)},
