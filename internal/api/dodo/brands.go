@@ -1,0 +1,163 @@
+package dodo
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/httpx"
+)
+
+// brandIn is BrandCreateParams and BrandUpdateParams.
+type brandIn struct {
+	Name                *string `json:"name"`
+	Description         *string `json:"description"`
+	StatementDescriptor *string `json:"statement_descriptor"`
+	SupportEmail        *string `json:"support_email"`
+	URL                 *string `json:"url"`
+	ImageID             *string `json:"image_id"`
+}
+
+// brandOut is Brand; every documented key is always present.
+type brandOut struct {
+	BrandID             string  `json:"brand_id"`
+	BusinessID          string  `json:"business_id"`
+	Enabled             bool    `json:"enabled"`
+	StatementDescriptor string  `json:"statement_descriptor"`
+	VerificationEnabled bool    `json:"verification_enabled"`
+	VerificationStatus  string  `json:"verification_status"`
+	ArchivedAt          *string `json:"archived_at"`
+	Description         *string `json:"description"`
+	Image               *string `json:"image"`
+	Name                *string `json:"name"`
+	ReasonForHold       *string `json:"reason_for_hold"`
+	SupportEmail        *string `json:"support_email"`
+	URL                 *string `json:"url"`
+}
+
+type brandArchiveIn struct {
+	MoveProductsTo *string `json:"move_products_to"`
+}
+
+// brandArchiveOut is BrandArchiveResponse.
+type brandArchiveOut struct {
+	BrandID            string  `json:"brand_id"`
+	ArchivedAt         string  `json:"archived_at"`
+	ProductsMoved      int     `json:"products_moved"`
+	SubscriptionsMoved int     `json:"subscriptions_moved"`
+	CollectionsMoved   int     `json:"collections_moved"`
+	MovedToBrandID     *string `json:"moved_to_brand_id"`
+}
+
+func brandResponse(b *catalog.Brand) brandOut {
+	out := brandOut{BrandID: b.ID, BusinessID: b.BusinessID, Enabled: b.Enabled, StatementDescriptor: b.StatementDescriptor,
+		VerificationEnabled: b.VerificationEnabled, VerificationStatus: b.VerificationStatus,
+		Description: b.Description, Name: b.Name, ReasonForHold: b.ReasonForHold, SupportEmail: b.SupportEmail, URL: b.URL}
+	if b.ArchivedAt != nil {
+		at := timestamp(*b.ArchivedAt)
+		out.ArchivedAt = &at
+	}
+	return out
+}
+
+// decodeOptionalBody is decodeBody for endpoints whose SDK method may send
+// no body at all (brands.create(), brands.archive(id)): none reads as {}.
+func decodeOptionalBody(r *http.Request, v any) (map[string]json.RawMessage, error) {
+	body, err := httpx.ReadBody(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return map[string]json.RawMessage{}, nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return decodeBody(r, v)
+}
+
+func brandPatchOf(in *brandIn) (*catalog.BrandPatch, error) {
+	if in.ImageID != nil {
+		return nil, invalid("image_id: image %s does not exist", *in.ImageID)
+	}
+	return &catalog.BrandPatch{Name: in.Name, Description: in.Description, StatementDescriptor: in.StatementDescriptor,
+		SupportEmail: in.SupportEmail, URL: in.URL}, nil
+}
+
+func (a *API) listBrands(w http.ResponseWriter, r *http.Request) error {
+	q := query{v: r.URL.Query()}
+	all := q.boolean("include_archived")
+	if q.err != nil {
+		return q.err
+	}
+	list, err := a.store.ListBrands(r.Context(), tenant(r), all != nil && *all)
+	if err != nil {
+		return err
+	}
+	items := make([]brandOut, len(list))
+	for i, b := range list {
+		items[i] = brandResponse(b)
+	}
+	return httpx.WriteJSON(w, http.StatusOK, listOut[brandOut]{Items: items})
+}
+
+func (a *API) createBrand(w http.ResponseWriter, r *http.Request) error {
+	var in brandIn
+	if _, err := decodeOptionalBody(r, &in); err != nil {
+		return err
+	}
+	u, err := brandPatchOf(&in)
+	if err != nil {
+		return err
+	}
+	b, err := a.store.CreateBrand(r.Context(), tenant(r), u)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, brandResponse(b))
+}
+
+func (a *API) getBrand(w http.ResponseWriter, r *http.Request) error {
+	b, err := a.store.GetBrand(r.Context(), tenant(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, brandResponse(b))
+}
+
+func (a *API) updateBrand(w http.ResponseWriter, r *http.Request) error {
+	var in brandIn
+	if _, err := decodeBody(r, &in); err != nil {
+		return err
+	}
+	u, err := brandPatchOf(&in)
+	if err != nil {
+		return err
+	}
+	b, err := a.store.UpdateBrand(r.Context(), tenant(r), r.PathValue("id"), u)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, brandResponse(b))
+}
+
+func (a *API) archiveBrand(w http.ResponseWriter, r *http.Request) error {
+	var in brandArchiveIn
+	if _, err := decodeOptionalBody(r, &in); err != nil {
+		return err
+	}
+	moveTo := ""
+	if in.MoveProductsTo != nil {
+		moveTo = *in.MoveProductsTo
+	}
+	res, err := a.store.ArchiveBrand(r.Context(), tenant(r), r.PathValue("id"), moveTo)
+	if err != nil {
+		return err
+	}
+	out := brandArchiveOut{BrandID: res.BrandID, ArchivedAt: timestamp(res.ArchivedAt), ProductsMoved: res.ProductsMoved,
+		SubscriptionsMoved: res.SubscriptionsMoved, CollectionsMoved: res.CollectionsMoved}
+	if res.MovedTo != "" {
+		out.MovedToBrandID = &res.MovedTo
+	}
+	return httpx.WriteJSON(w, http.StatusOK, out)
+}
