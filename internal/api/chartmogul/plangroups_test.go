@@ -58,7 +58,9 @@ func TestPlanGroupUpdateAndDelete(t *testing.T) {
 		ds := h.dataSource(k, "One")
 		p1, p2, p3 := h.plan(k, ds, "one", ""), h.plan(k, ds, "two", ""), h.plan(k, ds, "three", "")
 		g := h.create("/v1/plan_groups", k, `{"name":"G","plans":["`+p1+`","`+p2+`"]}`)
-		obj := func(name string, n string) string { return `{"name":"` + name + `","uuid":"` + g + `","plans_count":` + n + `}` }
+		obj := func(name string, n string) string {
+			return `{"name":"` + name + `","uuid":"` + g + `","plans_count":` + n + `}`
+		}
 
 		h.do("PATCH", "/v1/plan_groups/"+g, k, `{"name":"A new name"}`).is(t, 200, obj("A new name", "2"))
 		h.do("PATCH", "/v1/plan_groups/"+g, k, `{"name":"Another name","plans":["`+p3+`"],"plans_count":9,"uuid":"plg_x"}`).is(t, 200, obj("Another name", "1"))
