@@ -21,13 +21,13 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // harness drives the real handler stack over a fresh store.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	h    http.Handler
 	st   *store.Store
 	keys map[string]string // a, aLive, aRO, b, revoked
 }
 
-func newHarness(t *testing.T, st *store.Store) *harness {
+func newHarness(t testing.TB, st *store.Store) *harness {
 	ctx := context.Background()
 	a, _ := st.CreateBusiness(ctx, "A")
 	b, _ := st.CreateBusiness(ctx, "B")
@@ -55,7 +55,7 @@ type response struct {
 	body   []byte
 }
 
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {

@@ -1,0 +1,151 @@
+package dodo_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/store/storetest"
+)
+
+// fuzzHarness is one store and server for a whole fuzz run.
+func fuzzHarness(f *testing.F) *harness {
+	return newHarness(f, storetest.Open(f, store.SQLite))
+}
+
+// checkReply fails unless r is a 2xx or a 4xx in the Dodo envelope.
+func checkReply(t *testing.T, what string, r response) {
+	t.Helper()
+	if r.status >= 500 {
+		t.Fatalf("%s: status %d %s", what, r.status, r.body)
+	}
+	if r.status >= 400 {
+		var e struct{ Code, Message string }
+		if err := json.Unmarshal(r.body, &e); err != nil || e.Code == "" || e.Message == "" {
+			t.Fatalf("%s: %d without the {code,message} envelope: %q", what, r.status, r.body)
+		}
+	}
+}
+
+// seedBodies adds the seed documents' request examples and the test
+// bodies to a fuzz corpus.
+func seedBodies(f *testing.F, extra ...string) {
+	for _, b := range extra {
+		f.Add([]byte(b))
+	}
+	for _, path := range []string{"../../../../shared/seeds/004_d0e00c242df30460.txt", "../../../../shared/seeds/000_fa69c4c2b81fc66e.txt"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue // the seeds live beside the repository, not in it
+		}
+		// Every {...} block that parses as JSON is a plausible body.
+		s := string(data)
+		for i := strings.IndexByte(s, '{'); i >= 0 && i < len(s); {
+			depth := 0
+			for j := i; j < len(s); j++ {
+				if s[j] == '{' {
+					depth++
+				} else if s[j] == '}' {
+					depth--
+					if depth == 0 {
+						if json.Valid([]byte(s[i : j+1])) {
+							f.Add([]byte(s[i : j+1]))
+						}
+						break
+					}
+				}
+			}
+			next := strings.IndexByte(s[i+1:], '{')
+			if next < 0 {
+				break
+			}
+			i += next + 1
+		}
+	}
+}
+
+const recurringBody = `{"name":"R","tax_category":"saas","metadata":{"a":"b","n":1.5,"t":true},"price":{"type":"recurring_price","currency":"USD","price":100,"discount_bps":1250,"payment_frequency_count":1,"payment_frequency_interval":"Month","subscription_period_count":12,"subscription_period_interval":"Month","trial_period_days":7,"trial_amount":100}}`
+const usageBody = `{"name":"U","tax_category":"saas","price":{"type":"usage_based_price","currency":"USD","fixed_price":0,"payment_frequency_count":1,"payment_frequency_interval":"Month","subscription_period_count":1,"subscription_period_interval":"Month","meters":[{"meter_id":"mtr_x","price_per_unit":"0.001"}]}}`
+
+func FuzzCreateProduct(f *testing.F) {
+	seedBodies(f, oneTimeBody, recurringBody, usageBody, `{}`, `[]`, `null`, `{"price":{"type":"one_time_price"}}`)
+	h := fuzzHarness(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h.t = t
+		checkReply(t, "POST /products", h.do("POST", "/products", h.keys["a"], string(body)))
+	})
+}
+
+func FuzzUpdateProduct(f *testing.F) {
+	seedBodies(f, oneTimeBody, recurringBody, `{"pricing_mode":null}`, `{"name":null,"price":null}`, `{"metadata":{"k":[1]}}`)
+	h := fuzzHarness(f)
+	id := h.create(h.keys["a"], oneTimeBody)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h.t = t
+		checkReply(t, "PATCH /products/{id}", h.do("PATCH", "/products/"+id, h.keys["a"], string(body)))
+	})
+}
+
+func FuzzCollections(f *testing.F) {
+	seedBodies(f, `{"name":"C","groups":[{"group_name":"g","products":[{"product_id":"PRODUCT"}]}]}`,
+		`{"group_name":null,"product_order":[]}`, `{"products":[{"product_id":"PRODUCT","status":false}]}`, `{"group_order":["x"]}`)
+	h := fuzzHarness(f)
+	key := h.keys["a"]
+	var products []string
+	for i := 0; i < 3; i++ {
+		products = append(products, h.create(key, oneTimeBody))
+	}
+	r := h.do("POST", "/product-collections", key, `{"name":"C","groups":[{"group_name":"g","products":[{"product_id":"`+products[0]+`"}]}]}`)
+	c := r.json(h.t)
+	cid := c["id"].(string)
+	gid := c["groups"].([]any)[0].(map[string]any)["group_id"].(string)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h.t = t
+		b := strings.ReplaceAll(string(body), "PRODUCT", products[1+len(body)%2])
+		for _, req := range [][2]string{
+			{"POST", "/product-collections"},
+			{"PATCH", "/product-collections/" + cid},
+			{"POST", "/product-collections/" + cid + "/groups"},
+			{"PATCH", "/product-collections/" + cid + "/groups/" + gid},
+			{"POST", "/product-collections/" + cid + "/groups/" + gid + "/items"},
+		} {
+			checkReply(t, req[0]+" "+req[1], h.do(req[0], req[1], key, b))
+		}
+		// The invariant survives whatever was sent: the collection keeps a product.
+		got := h.do("GET", "/product-collections/"+cid, key, "")
+		if got.status == 200 {
+			n := 0
+			for _, g := range got.json(t)["groups"].([]any) {
+				n += len(g.(map[string]any)["products"].([]any))
+			}
+			if n == 0 {
+				t.Fatalf("collection lost its last product after %q", body)
+			}
+		}
+	})
+}
+
+func FuzzListQuery(f *testing.F) {
+	for _, q := range []string{"page_size=10", "page_size=101", "page_number=-1", "archived=true&recurring=false", "brand_id=&page_size=", "page_size=1e3", "archived=1"} {
+		f.Add(q)
+	}
+	h := fuzzHarness(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		h.t = t
+		// Keep the values, whatever they are, but make the target a valid
+		// request line.
+		if v, err := url.ParseQuery(q); err == nil {
+			q = v.Encode()
+		} else {
+			q = "q=" + url.QueryEscape(q)
+		}
+		for _, path := range []string{"/products", "/product-collections"} {
+			target := fmt.Sprintf("%s?%s", path, q)
+			checkReply(t, "GET "+target, h.do("GET", target, h.keys["a"], ""))
+		}
+	})
+}
