@@ -51,11 +51,13 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	return err
 }
 
-// WriteEmpty answers with status and no body. For 200 the explicit
-// Content-Length: 0 keeps JSON-parsing clients from choking on an empty
-// body.
+// WriteEmpty answers with status and no body. For 200 a JSON content type
+// with an explicit Content-Length: 0 is what JSON clients read as "no
+// value" (the Node SDK resolves void calls to undefined) instead of
+// failing to parse an empty body.
 func WriteEmpty(w http.ResponseWriter, status int) {
 	if status != http.StatusNoContent {
+		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "0")
 	}
 	w.WriteHeader(status)
