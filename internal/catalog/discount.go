@@ -135,6 +135,8 @@ func (d *Discount) Normalize() {
 func (d *Discount) Validate(pr *Problems) {
 	checkCode(pr, d.Code)
 	switch {
+	case d.Type == "":
+		pr.Add("type", "is required")
 	case !DiscountTypes.Has(d.Type):
 		pr.AddCode("UNSUPPORTED_DISCOUNT_TYPE", "type", "must be one of %s", DiscountTypes)
 	case d.Amount < 1 || d.Amount > MaxAmount:
