@@ -42,15 +42,15 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 			g.ID, tn.BusinessID, string(tn.Mode), g.Name, micros(now), micros(now)); err != nil {
 			return err
 		}
-		n, err := s.addPlanGroupPlans(ctx, t, tn, g.ID, planIDs)
+		n, err := s.setPlanGroupPlans(ctx, t, tn, g.ID, planIDs)
 		g.PlansCount = n
 		return err
 	})
 }
 
-// addPlanGroupPlans makes the tenant's plans among ids members of the
-// (empty) group and reports how many there are.
-func (s *Store) addPlanGroupPlans(ctx context.Context, t *tx, tn catalog.Tenant, groupID string, ids []string) (int, error) {
+// setPlanGroupPlans makes the tenant's plans among ids the members of the
+// group, replacing any it had, and reports how many there are.
+func (s *Store) setPlanGroupPlans(ctx context.Context, t *tx, tn catalog.Tenant, groupID string, ids []string) (int, error) {
 	type member struct {
 		id      string
 		created int64
@@ -86,6 +86,11 @@ func (s *Store) addPlanGroupPlans(ctx context.Context, t *tx, tn catalog.Tenant,
 	}
 	if len(found) == 0 {
 		return 0, ErrPlanGroupNoPlans
+	}
+	// Only now that the new plans are locked: a plan delete cascading into
+	// the old rows must never wait on us while we wait on its plan.
+	if _, err := t.exec(ctx, "DELETE FROM plan_group_plans WHERE plan_group_id = ?", groupID); err != nil {
+		return 0, err
 	}
 	for _, m := range found {
 		if _, err := t.exec(ctx, "INSERT INTO plan_group_plans (plan_group_id, plan_id, plan_created_at) VALUES (?, ?, ?)",
@@ -207,10 +212,7 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 		if u.Plans == nil {
 			return nil
 		}
-		if _, err := t.exec(ctx, "DELETE FROM plan_group_plans WHERE plan_group_id = ?", id); err != nil {
-			return err
-		}
-		g.PlansCount, err = s.addPlanGroupPlans(ctx, t, tn, id, *u.Plans)
+		g.PlansCount, err = s.setPlanGroupPlans(ctx, t, tn, id, *u.Plans)
 		return err
 	})
 	return g, err
