@@ -26,6 +26,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	warmup := fs.Duration("warmup", time.Second, "warm-up time per scenario, for each server")
 	scenarios := fs.String("scenarios", "all", "comma-separated scenario names")
 	out := fs.String("out", "bench-results", "directory for results.json, results.md and results.svg")
+	pprofAddr := fs.String("pprof", "", "start the server with --pprof on this address, to profile it during the run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,7 +50,11 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "seeded in %s\n", time.Since(t0).Round(time.Millisecond))
 
-	pb, err := bench.Start(exe, []string{"serve", "--addr", "127.0.0.1:0", "--db", *db}, "/readyz", e.stderr)
+	serveArgs := []string{"serve", "--addr", "127.0.0.1:0", "--db", *db}
+	if *pprofAddr != "" {
+		serveArgs = append(serveArgs, "--pprof", *pprofAddr)
+	}
+	pb, err := bench.Start(exe, serveArgs, "/readyz", e.stderr)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/api/chartmogul"
@@ -30,6 +31,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	fs.StringVar(&cfg.addr, "addr", addr, "listen address (env PRICEBOOK_ADDR)")
 	db := e.dbFlag(fs)
+	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,6 +78,9 @@ The key is shown only this once; keep it somewhere safe:
 	}
 	fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine())
 
+	if *pprofAddr != "" {
+		go servePprof(*pprofAddr, logger)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go pruneIdempotency(ctx, st, logger)
@@ -135,5 +140,20 @@ func pruneIdempotency(ctx context.Context, st *store.Store, logger *slog.Logger)
 				logger.Info("pruned idempotency keys", "count", n)
 			}
 		}
+	}
+}
+
+// servePprof serves the profiling endpoints on their own listener, so they
+// are never reachable through the API address.
+func servePprof(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	logger.Info("pprof enabled", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Warn("pprof server stopped", "err", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
@@ -32,8 +33,8 @@ const (
 // Store is the catalog's persistence for both engines.
 type Store struct {
 	engine Engine
-	// w runs every write; on SQLite it has a single connection, so writes
-	// never wait on SQLITE_BUSY from each other.
+	// w runs every write; on SQLite only the group-commit writer uses it,
+	// one transaction at a time, so writes never wait on each other.
 	w *sql.DB
 	// r serves reads; on SQLite a pool of read-only connections that WAL
 	// lets run beside the writer.
@@ -44,6 +45,12 @@ type Store struct {
 	NewID catalog.IDGen
 
 	rebound sync.Map // query text -> PostgreSQL form
+
+	// Prepared statements by query text, per pool (SQLite only: pgx keeps
+	// its own statement cache). Parsing SQL was a fifth of a point read.
+	rStmts, wStmts sync.Map
+	stmtCount      atomic.Int64
+	stmtCache      bool
 
 	// The SQLite group-commit writer (writer.go).
 	writes     chan *writeReq
@@ -108,8 +115,10 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	if err != nil {
 		return err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
+	// Two connections, of which the single writer goroutine uses one at a
+	// time for transactions: the other is free to prepare statements.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	w.SetConnMaxIdleTime(0)
 	// Set WAL before any reader opens, so readers never see a rollback
 	// journal database.
@@ -130,6 +139,7 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
 	s.w, s.r = w, r
+	s.stmtCache = true
 	return nil
 }
 
@@ -145,6 +155,9 @@ func (s *Store) Ready(ctx context.Context) error {
 // Close closes every connection.
 func (s *Store) Close() error {
 	s.stopWriter()
+	for _, cache := range []*sync.Map{&s.rStmts, &s.wStmts} {
+		cache.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
@@ -185,6 +198,7 @@ func (s *Store) q(query string) string {
 type tx struct {
 	s  *Store
 	tx *sql.Tx
+	db *sql.DB // the pool the transaction came from, for prepared statements
 	// fixed, when set, replaces the callers' contexts: a group-committed
 	// batch must not be interrupted by one request's cancellation.
 	fixed context.Context
@@ -198,15 +212,65 @@ func (t *tx) c(ctx context.Context) context.Context {
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.s.prepared(t.db, query, true); st != nil {
+		return t.tx.StmtContext(t.c(ctx), st).ExecContext(t.c(ctx), args...)
+	}
 	return t.tx.ExecContext(t.c(ctx), t.s.q(query), args...)
 }
 
 func (t *tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.s.prepared(t.db, query, true); st != nil {
+		return t.tx.StmtContext(t.c(ctx), st).QueryContext(t.c(ctx), args...)
+	}
 	return t.tx.QueryContext(t.c(ctx), t.s.q(query), args...)
 }
 
 func (t *tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.s.prepared(t.db, query, true); st != nil {
+		return t.tx.StmtContext(t.c(ctx), st).QueryRowContext(t.c(ctx), args...)
+	}
 	return t.tx.QueryRowContext(t.c(ctx), t.s.q(query), args...)
+}
+
+// maxStmts bounds the statement cache; queries past it run unprepared.
+const maxStmts = 1024
+
+// prepared returns a prepared statement for query on db, or nil to run it
+// unprepared (PostgreSQL, :memory:, a full cache, a failed prepare: the
+// query itself then reports the error). Preparing takes a connection from
+// db, so it is only done where one is free: outside transactions on the
+// read pool, and on the writer pool, whose second connection the single
+// writer never uses for a transaction. A statement prepared once is reused
+// on every connection, inside transactions too.
+func (s *Store) prepared(db *sql.DB, query string, inTx bool) *sql.Stmt {
+	if !s.stmtCache {
+		return nil
+	}
+	cache := &s.rStmts
+	if db == s.w {
+		cache = &s.wStmts
+	} else if inTx {
+		if v, ok := cache.Load(query); ok {
+			return v.(*sql.Stmt)
+		}
+		return nil
+	}
+	if v, ok := cache.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	if s.stmtCount.Load() >= maxStmts {
+		return nil
+	}
+	st, err := db.Prepare(query)
+	if err != nil {
+		return nil
+	}
+	if v, loaded := cache.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt)
+	}
+	s.stmtCount.Add(1)
+	return st
 }
 
 // write runs fn as one atomic use case and returns once it is committed
@@ -221,7 +285,7 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	t := &tx{s: s, tx: sqlTx}
+	t := &tx{s: s, tx: sqlTx, db: s.w}
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -234,11 +298,17 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 
 // queryRow runs a single-row read on the read pool.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.prepared(s.r, query, false); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return s.r.QueryRowContext(ctx, s.q(query), args...)
 }
 
 // query runs a read on the read pool.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(s.r, query, false); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return s.r.QueryContext(ctx, s.q(query), args...)
 }
 
@@ -259,5 +329,5 @@ func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
 		return fmt.Errorf("store: begin read: %w", err)
 	}
 	defer sqlTx.Rollback()
-	return fn(&tx{s: s, tx: sqlTx})
+	return fn(&tx{s: s, tx: sqlTx, db: s.r})
 }

@@ -81,7 +81,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		fail(fmt.Errorf("store: begin: %w", err))
 		return
 	}
-	t := &tx{s: s, tx: sqlTx, fixed: ctx}
+	t := &tx{s: s, tx: sqlTx, db: s.w, fixed: ctx}
 	single := len(batch) == 1
 	ran := 0
 	for i, r := range batch {

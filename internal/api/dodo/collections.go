@@ -6,6 +6,7 @@ import (
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/store"
 )
 
 func (a *API) createCollection(w http.ResponseWriter, r *http.Request) error {
@@ -73,7 +74,23 @@ func (a *API) writeCollection(w http.ResponseWriter, r *http.Request, id string)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, collectionResponse(c))
+	refs, err := a.memberRefs(r, c.Groups...)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, collectionResponse(c, refs))
+}
+
+// memberRefs loads what the member products of groups refer to, so their
+// prices render meters as they are now.
+func (a *API) memberRefs(r *http.Request, groups ...catalog.CollectionGroup) (*store.ProductRefs, error) {
+	var ps []*catalog.Product
+	for _, g := range groups {
+		for _, it := range g.Items {
+			ps = append(ps, it.Product)
+		}
+	}
+	return a.store.LoadProductRefs(r.Context(), tenant(r), ps)
 }
 
 func (a *API) getCollection(w http.ResponseWriter, r *http.Request) error {
@@ -175,7 +192,11 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, groupResponse(group))
+	refs, err := a.memberRefs(r, *group)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, groupResponse(group, refs))
 }
 
 func (a *API) updateGroup(w http.ResponseWriter, r *http.Request) error {
@@ -218,9 +239,13 @@ func (a *API) addItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	refs, err := a.memberRefs(r, catalog.CollectionGroup{Items: added})
+	if err != nil {
+		return err
+	}
 	out := make([]memberOut, len(added))
 	for i := range added {
-		out[i] = memberResponse(&added[i])
+		out[i] = memberResponse(&added[i], refs)
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }

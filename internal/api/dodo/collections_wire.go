@@ -1,6 +1,9 @@
 package dodo
 
-import "github.com/pricebook/pricebook/internal/catalog"
+import (
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/store"
+)
 
 type groupProductIn struct {
 	ProductID *string `json:"product_id"`
@@ -103,7 +106,7 @@ type unarchiveOut struct {
 	Message            string   `json:"message"`
 }
 
-func memberResponse(it *catalog.CollectionItem) memberOut {
+func memberResponse(it *catalog.CollectionItem, refs *store.ProductRefs) memberOut {
 	p := it.Product
 	price := p.Price.Headline()
 	files := 0
@@ -112,7 +115,7 @@ func memberResponse(it *catalog.CollectionItem) memberOut {
 	}
 	return memberOut{
 		ID: it.ID, ProductID: it.ProductID, Status: it.Status,
-		Name: &p.Name, Description: p.Description, Price: &price, PriceDetail: priceResponse(&p.Price),
+		Name: &p.Name, Description: p.Description, Price: &price, PriceDetail: priceWithRefs(&p.Price, refs),
 		Currency: &p.Price.Currency, TaxCategory: &p.TaxCategory, TaxInclusive: p.Price.TaxInclusive,
 		IsRecurring: p.Price.IsRecurring(), LicenseKeyEnabled: p.LicenseKeyEnabled,
 		HasCreditEntitlements: len(p.CreditEntitlements) > 0,
@@ -120,15 +123,15 @@ func memberResponse(it *catalog.CollectionItem) memberOut {
 	}
 }
 
-func groupResponse(g *catalog.CollectionGroup) groupOut {
+func groupResponse(g *catalog.CollectionGroup, refs *store.ProductRefs) groupOut {
 	out := groupOut{GroupID: g.ID, GroupName: g.Name, Status: g.Status, Products: make([]memberOut, len(g.Items))}
 	for i := range g.Items {
-		out.Products[i] = memberResponse(&g.Items[i])
+		out.Products[i] = memberResponse(&g.Items[i], refs)
 	}
 	return out
 }
 
-func collectionResponse(c *catalog.Collection) collectionOut {
+func collectionResponse(c *catalog.Collection, refs *store.ProductRefs) collectionOut {
 	out := collectionOut{
 		ID: c.ID, BrandID: c.BrandID, Name: c.Name, Description: c.Description,
 		CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt),
@@ -137,7 +140,7 @@ func collectionResponse(c *catalog.Collection) collectionOut {
 		ProrationBillingModeOnUpgrade: c.ProrationOnUpgrade, Groups: make([]groupOut, len(c.Groups)),
 	}
 	for i := range c.Groups {
-		out.Groups[i] = groupResponse(&c.Groups[i])
+		out.Groups[i] = groupResponse(&c.Groups[i], refs)
 	}
 	return out
 }
