@@ -53,6 +53,8 @@ type BrandPatch struct {
 	StatementDescriptor *string
 	SupportEmail        *string
 	URL                 *string
+	// ImageID names an uploaded image; the store checks it exists.
+	ImageID *string
 }
 
 // Validate checks every field that was sent.

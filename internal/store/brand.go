@@ -61,9 +61,7 @@ func brandDocOf(b *catalog.Brand) (string, error) {
 // verification review; without a statement descriptor one is derived from
 // the brand's name, or the business's.
 func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.BrandPatch) (*catalog.Brand, error) {
-	var pr catalog.Problems
-	u.Validate(&pr)
-	if err := pr.Err(); err != nil {
+	if err := s.validateBrandPatch(u); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -92,6 +90,17 @@ func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.B
 		return nil, err
 	}
 	return b, nil
+}
+
+// validateBrandPatch checks the fields, and rejects every image id:
+// there are no uploads yet, so no image exists.
+func (s *Store) validateBrandPatch(u *catalog.BrandPatch) error {
+	var pr catalog.Problems
+	u.Validate(&pr)
+	if u.ImageID != nil {
+		pr.Add("image_id", "image %s does not exist", *u.ImageID)
+	}
+	return pr.Err()
 }
 
 // derivedDescriptor is a valid statement descriptor made from a name.
@@ -156,9 +165,7 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 		if b.ArchivedAt != nil {
 			return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "Brand %s is archived and can no longer be edited", id)
 		}
-		var pr catalog.Problems
-		u.Validate(&pr)
-		if err := pr.Err(); err != nil {
+		if err := s.validateBrandPatch(u); err != nil {
 			return err
 		}
 		u.Apply(b)
@@ -210,90 +217,4 @@ func (s *Store) lockBrands(ctx context.Context, t *tx, tn catalog.Tenant, ids ..
 		out[b.ID] = b
 	}
 	return out, rows.Err()
-}
-
-// ArchiveBrand archives a brand for good, moving every product and product
-// collection it holds (archived ones included, so nothing is left on an
-// archived brand) to the brand moveTo, all in one transaction. moveTo may
-// be "" only when there is nothing to move.
-func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo string) (catalog.BrandArchive, error) {
-	res := catalog.BrandArchive{BrandID: id, MovedTo: moveTo}
-	err := s.write(ctx, func(t *tx) error {
-		ids := []string{id}
-		if moveTo != "" && moveTo != id {
-			ids = append(ids, moveTo)
-		}
-		locked, err := s.lockBrands(ctx, t, tn, ids...)
-		if err != nil {
-			return err
-		}
-		b := locked[id]
-		switch {
-		case b == nil:
-			return catalog.NotFound("Brand", id)
-		case b.Primary:
-			return errPrimaryBrand(id)
-		case b.ArchivedAt != nil:
-			return catalog.Errorf(catalog.KindConflict, "BRAND_ALREADY_ARCHIVED", "Brand %s is already archived", id)
-		}
-		now := s.now()
-		res.ArchivedAt = now
-		if moveTo == "" {
-			if err := s.checkNothingToMove(ctx, t, tn, id); err != nil {
-				return err
-			}
-		} else if err := s.moveBrandContents(ctx, t, tn, locked, &res); err != nil {
-			return err
-		}
-		_, err = t.exec(ctx, "UPDATE brands SET archived_at = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND id = ?",
-			micros(now), micros(now), tn.BusinessID, string(tn.Mode), id)
-		return err
-	})
-	return res, err
-}
-
-// moveBrandContents moves the products and collections of res.BrandID to
-// res.MovedTo, which must be another active brand among locked.
-func (s *Store) moveBrandContents(ctx context.Context, t *tx, tn catalog.Tenant, locked map[string]*catalog.Brand, res *catalog.BrandArchive) error {
-	switch target := locked[res.MovedTo]; {
-	case res.MovedTo == res.BrandID:
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "move_products_to: a brand cannot take over its own products")
-	case target == nil:
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "move_products_to: brand %s does not exist", res.MovedTo)
-	case target.ArchivedAt != nil:
-		return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "move_products_to: brand %s is archived", res.MovedTo)
-	}
-	now := micros(res.ArchivedAt)
-	for _, m := range []struct {
-		table string
-		n     *int
-	}{{"products", &res.ProductsMoved}, {"product_collections", &res.CollectionsMoved}} {
-		r, err := t.exec(ctx, "UPDATE "+m.table+" SET brand_id = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND brand_id = ?",
-			res.MovedTo, now, tn.BusinessID, string(tn.Mode), res.BrandID)
-		if err != nil {
-			return err
-		}
-		n, err := r.RowsAffected()
-		if err != nil {
-			return err
-		}
-		*m.n = int(n)
-	}
-	return nil
-}
-
-// checkNothingToMove fails unless the brand holds no product and no
-// collection, archived or not: only then may an archive name no target.
-func (s *Store) checkNothingToMove(ctx context.Context, t *tx, tn catalog.Tenant, id string) error {
-	var products, collections int
-	if err := t.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM products WHERE business_id = ? AND mode = ? AND brand_id = ?),
-		(SELECT COUNT(*) FROM product_collections WHERE business_id = ? AND mode = ? AND brand_id = ?)`,
-		tn.BusinessID, string(tn.Mode), id, tn.BusinessID, string(tn.Mode), id).Scan(&products, &collections); err != nil {
-		return err
-	}
-	if products+collections > 0 {
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY",
-			"move_products_to: is required, brand %s still holds %d products and %d product collections", id, products, collections)
-	}
-	return nil
 }

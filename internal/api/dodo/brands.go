@@ -76,12 +76,9 @@ func decodeOptionalBody(r *http.Request, v any) (map[string]json.RawMessage, err
 	return decodeBody(r, v)
 }
 
-func brandPatchOf(in *brandIn) (*catalog.BrandPatch, error) {
-	if in.ImageID != nil {
-		return nil, invalid("image_id: image %s does not exist", *in.ImageID)
-	}
+func brandPatchOf(in *brandIn) *catalog.BrandPatch {
 	return &catalog.BrandPatch{Name: in.Name, Description: in.Description, StatementDescriptor: in.StatementDescriptor,
-		SupportEmail: in.SupportEmail, URL: in.URL}, nil
+		SupportEmail: in.SupportEmail, URL: in.URL, ImageID: in.ImageID}
 }
 
 func (a *API) listBrands(w http.ResponseWriter, r *http.Request) error {
@@ -106,11 +103,7 @@ func (a *API) createBrand(w http.ResponseWriter, r *http.Request) error {
 	if _, err := decodeOptionalBody(r, &in); err != nil {
 		return err
 	}
-	u, err := brandPatchOf(&in)
-	if err != nil {
-		return err
-	}
-	b, err := a.store.CreateBrand(r.Context(), tenant(r), u)
+	b, err := a.store.CreateBrand(r.Context(), tenant(r), brandPatchOf(&in))
 	if err != nil {
 		return err
 	}
@@ -130,11 +123,7 @@ func (a *API) updateBrand(w http.ResponseWriter, r *http.Request) error {
 	if _, err := decodeBody(r, &in); err != nil {
 		return err
 	}
-	u, err := brandPatchOf(&in)
-	if err != nil {
-		return err
-	}
-	b, err := a.store.UpdateBrand(r.Context(), tenant(r), r.PathValue("id"), u)
+	b, err := a.store.UpdateBrand(r.Context(), tenant(r), r.PathValue("id"), brandPatchOf(&in))
 	if err != nil {
 		return err
 	}

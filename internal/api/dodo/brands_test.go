@@ -86,8 +86,10 @@ func TestBrandsWire(t *testing.T) {
 		if p := r.json(t); r.status != 200 || p["name"] != "Acme 2" || p["url"] != "https://acme.test" || p["description"] != nil {
 			t.Errorf("patch: %d %s", r.status, r.body)
 		}
-		if r := h.do("PATCH", "/brands/"+bus, key, `{"name":"X"}`); r.status != 403 || r.json(t)["code"] != "UNABLE_TO_EDIT_PRIMARY_BRAND" {
-			t.Errorf("patch primary: %d %s", r.status, r.body)
+		for _, body := range []string{`{"name":"X"}`, `{}`, `{"name":""}`, `{"image_id":"` + bus + `"}`} {
+			if r := h.do("PATCH", "/brands/"+bus, key, body); r.status != 403 || r.json(t)["code"] != "UNABLE_TO_EDIT_PRIMARY_BRAND" {
+				t.Errorf("patch primary %s: %d %s", body, r.status, r.body)
+			}
 		}
 		for _, req := range [][3]string{{"GET", "/brands/brnd_nope", ""}, {"PATCH", "/brands/brnd_nope", "{}"}, {"POST", "/brands/brnd_nope/archive", "{}"}} {
 			if r := h.do(req[0], req[1], key, req[2]); r.status != 404 || r.json(t)["code"] != "NOT_FOUND" {
