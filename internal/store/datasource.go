@@ -100,6 +100,9 @@ func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalo
 // plans leave every plan group they were in.
 func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
 	return s.write(ctx, func(t *tx) error {
+		if err := s.lockDataSourcePlans(ctx, t, tn, id); err != nil {
+			return err
+		}
 		// The foreign keys cascade to plans and from them to memberships.
 		res, err := t.exec(ctx, "DELETE FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
 			id, tn.BusinessID, string(tn.Mode))
@@ -129,7 +132,28 @@ func (s *Store) EmptyDataSource(ctx context.Context, tn catalog.Tenant, id strin
 		if err != nil {
 			return err
 		}
+		if err := s.lockDataSourcePlans(ctx, t, tn, id); err != nil {
+			return err
+		}
 		_, err = t.exec(ctx, "DELETE FROM plans WHERE data_source_id = ?", id)
 		return err
 	})
+}
+
+// lockDataSourcePlans locks a source's plans in id order on PostgreSQL
+// before they are deleted, the order plan group writes lock plans in, so
+// a cascade and a membership write cannot deadlock.
+func (s *Store) lockDataSourcePlans(ctx context.Context, t *tx, tn catalog.Tenant, dataSourceID string) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	rows, err := t.query(ctx, "SELECT id FROM plans WHERE data_source_id = ? AND business_id = ? AND mode = ? ORDER BY id FOR UPDATE",
+		dataSourceID, tn.BusinessID, string(tn.Mode))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -56,11 +57,15 @@ func (s *Store) setPlanGroupPlans(ctx context.Context, t *tx, tn catalog.Tenant,
 		created int64
 	}
 	var found []member
-	err := inChunks(uniqueIDs(ids), func(chunk []string, in string) error {
-		q := "SELECT id, created_at FROM plans WHERE business_id = ? AND mode = ? AND id IN (" + in + ")"
+	ids = uniqueIDs(ids)
+	slices.Sort(ids)
+	err := inChunks(ids, func(chunk []string, in string) error {
+		q := "SELECT id, created_at FROM plans WHERE business_id = ? AND mode = ? AND id IN (" + in + ") ORDER BY id"
 		if s.engine == Postgres {
 			// Keep the plans from being deleted before the membership
-			// rows that refer to them are written.
+			// rows that refer to them are written. Locks are taken in id
+			// order, as lockDataSourcePlans takes them, so the two cannot
+			// deadlock.
 			q += " FOR KEY SHARE"
 		}
 		args := []any{tn.BusinessID, string(tn.Mode)}

@@ -2,6 +2,7 @@ package chartmogul_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -99,6 +100,53 @@ func TestConcurrentMembership(t *testing.T) {
 		count := h.do("GET", "/v1/plan_groups/"+g, k, "").json(t)["plans_count"].(float64)
 		if members := uuids(t, h.do("GET", "/v1/plan_groups/"+g+"/plans", k, ""), "plans"); int(count) != len(members) {
 			t.Fatalf("plans_count %v, members %v", count, members)
+		}
+	})
+}
+
+// TestConcurrentCascade: deleting data sources while groups are written
+// with their plans never ends in a server error (on PostgreSQL, both lock
+// plans in the same order), and no group keeps a deleted plan.
+func TestConcurrentCascade(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		k := h.keys["a"]
+		for round := 0; round < 4; round++ {
+			ds := h.dataSource(k, fmt.Sprint("Source-", round))
+			var ids []string
+			for i := 0; i < 8; i++ {
+				ids = append(ids, `"`+h.plan(k, ds, fmt.Sprint("p", i), "")+`"`)
+			}
+			list := "[" + strings.Join(ids, ",") + "]"
+			g := h.create("/v1/plan_groups", k, `{"name":"G","plans":`+list+`}`)
+			var wg sync.WaitGroup
+			statuses := make(chan int, 12)
+			for i := 0; i < 10; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if i%2 == 0 {
+						statuses <- h.do("POST", "/v1/plan_groups", k, `{"name":"H","plans":`+list+`}`).status
+					} else {
+						statuses <- h.do("PATCH", "/v1/plan_groups/"+g, k, `{"plans":`+list+`}`).status
+					}
+				}()
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses <- h.do("DELETE", "/v1/data_sources/"+ds, k, "").status
+			}()
+			wg.Wait()
+			close(statuses)
+			for s := range statuses {
+				if s >= 500 {
+					t.Fatalf("server error %d", s)
+				}
+			}
+			if c := h.do("GET", "/v1/plan_groups/"+g, k, "").json(t)["plans_count"]; c != 0.0 {
+				t.Fatalf("group keeps deleted plans: %v", c)
+			}
 		}
 	})
 }
