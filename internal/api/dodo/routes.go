@@ -17,10 +17,14 @@ const MaxBodyBytes = 1 << 20
 
 // API is the Dodo Payments face over the store.
 type API struct {
-	store *store.Store
-	log   *slog.Logger
-	mux   *http.ServeMux
+	store   *store.Store
+	log     *slog.Logger
+	mux     *http.ServeMux
+	limiter *httpx.RateLimiter
 }
+
+// SetRateLimiter limits requests per API key; nil (the default) is off.
+func (a *API) SetRateLimiter(l *httpx.RateLimiter) { a.limiter = l }
 
 // Route is one entry of the route table.
 type Route struct {
@@ -93,6 +97,9 @@ func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.Handler
 		key, err := a.store.Authenticate(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			return err
+		}
+		if a.limiter != nil && !a.limiter.Allow(w, key.ID, 0) {
+			return catalog.Errorf(catalog.KindRateLimited, "TOO_MANY_REQUESTS", "Rate limit exceeded; retry after the time in Retry-After")
 		}
 		if key.ReadOnly && mutating {
 			return catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "This API key is read-only")
