@@ -31,6 +31,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	fs.StringVar(&cfg.addr, "addr", addr, "listen address (env PRICEBOOK_ADDR)")
 	db := e.dbFlag(fs)
+	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -68,7 +69,7 @@ The key is shown only this once; keep it somewhere safe:
 	}
 
 	srv := &http.Server{
-		Handler:           newHandler(st, logger),
+		Handler:           newHandler(st, logger, limiter(*rateLimit)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -103,8 +104,16 @@ The key is shown only this once; keep it somewhere safe:
 	return nil
 }
 
+// limiter returns the per-key rate limiter, nil when off.
+func limiter(perMinute int) *httpx.RateLimiter {
+	if perMinute <= 0 {
+		return nil
+	}
+	return httpx.NewRateLimiter(perMinute, perMinute/6)
+}
+
 // newHandler composes the faces and the health endpoints.
-func newHandler(st *store.Store, logger *slog.Logger) http.Handler {
+func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -120,7 +129,9 @@ func newHandler(st *store.Store, logger *slog.Logger) http.Handler {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	mux.Handle("/v1/", chartmogul.New(st, logger))
-	mux.Handle("/", dodo.New(st, logger))
+	d := dodo.New(st, logger)
+	d.SetRateLimiter(rl)
+	mux.Handle("/", d)
 	return httpx.Log(logger, mux)
 }
 
