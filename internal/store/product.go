@@ -100,8 +100,20 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 		b.WriteString(" AND p.is_recurring = ?")
 		args = append(args, *f.Recurring)
 	}
+	// Continue from where the previous page ended when it is remembered;
+	// else skip rows with OFFSET.
+	filter := [4]any{tn, f.Archived, f.BrandID, f.Recurring != nil && *f.Recurring}
+	if f.Recurring == nil {
+		filter[3] = nil
+	}
+	offset := f.Page.Offset()
+	if end, ok := s.pages.before("products", filter, f.Page.Size, f.Page.Number); ok {
+		b.WriteString(" AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))")
+		args = append(args, end.createdAt, end.createdAt, end.id)
+		offset = 0
+	}
 	b.WriteString(" ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?")
-	args = append(args, f.Page.Size, f.Page.Offset())
+	args = append(args, f.Page.Size, offset)
 	rows, err := s.query(ctx, b.String(), args...)
 	if err != nil {
 		return nil, err
@@ -115,7 +127,14 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if n := len(out); n > 0 {
+		last := out[n-1]
+		s.pages.remember("products", filter, f.Page.Size, f.Page.Number, pageEnd{micros(last.CreatedAt), last.ID})
+	}
+	return out, nil
 }
 
 // lockProduct loads a product of the tenant for update inside t.

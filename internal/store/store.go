@@ -46,6 +46,9 @@ type Store struct {
 
 	rebound sync.Map // query text -> PostgreSQL form
 
+	// pages remembers where served list pages ended (pagecursor.go).
+	pages pageCursors
+
 	// Prepared statements by query text, per pool (SQLite only: pgx keeps
 	// its own statement cache). Parsing SQL was a fifth of a point read.
 	rStmts, wStmts sync.Map
