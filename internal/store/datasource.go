@@ -147,8 +147,19 @@ func (s *Store) lockDataSourcePlans(ctx context.Context, t *tx, tn catalog.Tenan
 	if s.engine != Postgres {
 		return nil
 	}
-	rows, err := t.query(ctx, "SELECT id FROM plans WHERE data_source_id = ? AND business_id = ? AND mode = ? ORDER BY id FOR UPDATE",
-		dataSourceID, tn.BusinessID, string(tn.Mode))
+	if err := lockRows(ctx, t, "SELECT id FROM plans WHERE data_source_id = ? AND business_id = ? AND mode = ? ORDER BY id FOR UPDATE",
+		dataSourceID, tn.BusinessID, string(tn.Mode)); err != nil {
+		return err
+	}
+	// Their memberships too, in the order DeletePlanGroup locks them.
+	return lockRows(ctx, t, `SELECT m.plan_id FROM plan_group_plans m JOIN plans p ON p.id = m.plan_id
+		WHERE p.data_source_id = ? ORDER BY m.plan_id, m.plan_group_id FOR UPDATE OF m`, dataSourceID)
+}
+
+// lockRows runs a locking query and reads it to the end, so every row it
+// selects is locked.
+func lockRows(ctx context.Context, t *tx, q string, args ...any) error {
+	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return err
 	}

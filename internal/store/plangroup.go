@@ -226,6 +226,17 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 // DeletePlanGroup deletes a plan group of the tenant; its plans stay.
 func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id string) error {
 	return s.write(ctx, func(t *tx) error {
+		if s.engine == Postgres {
+			// Lock as every writer does: the group, then its memberships in
+			// plan order (as a data source delete does), before the cascade
+			// would take them in any order.
+			if _, err := getPlanGroup(ctx, t, tn, id, " FOR UPDATE OF g"); err != nil {
+				return err
+			}
+			if err := lockRows(ctx, t, "SELECT plan_id FROM plan_group_plans WHERE plan_group_id = ? ORDER BY plan_id FOR UPDATE", id); err != nil {
+				return err
+			}
+		}
 		res, err := t.exec(ctx, "DELETE FROM plan_groups WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
 		if err != nil {
 			return err

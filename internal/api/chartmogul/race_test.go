@@ -104,8 +104,8 @@ func TestConcurrentMembership(t *testing.T) {
 	})
 }
 
-// TestConcurrentCascade: deleting data sources while groups are written
-// with their plans never ends in a server error (on PostgreSQL, both lock
+// TestConcurrentCascade: deleting data sources while groups holding their
+// plans are written and deleted never ends in a server error (on PostgreSQL, both lock
 // plans in the same order), and no group keeps a deleted plan.
 func TestConcurrentCascade(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
@@ -119,8 +119,14 @@ func TestConcurrentCascade(t *testing.T) {
 			}
 			list := "[" + strings.Join(ids, ",") + "]"
 			g := h.create("/v1/plan_groups", k, `{"name":"G","plans":`+list+`}`)
+			doomed := h.create("/v1/plan_groups", k, `{"name":"Doomed","plans":`+list+`}`)
 			var wg sync.WaitGroup
 			statuses := make(chan int, 12)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses <- h.do("DELETE", "/v1/plan_groups/"+doomed, k, "").status
+			}()
 			for i := 0; i < 10; i++ {
 				wg.Add(1)
 				go func() {
