@@ -191,7 +191,9 @@ func errPrimaryBrand(id string) error {
 
 // lockBrands loads the named brands of the tenant inside t, locking their
 // rows on PostgreSQL in id order, so two transactions locking overlapping
-// sets never deadlock. Missing brands are absent from the map.
+// sets never deadlock. The lock is FOR NO KEY UPDATE: it excludes other
+// brand writes but not the foreign-key checks of product and collection
+// writes. Missing brands are absent from the map.
 func (s *Store) lockBrands(ctx context.Context, t *tx, tn catalog.Tenant, ids ...string) (map[string]*catalog.Brand, error) {
 	q := "SELECT " + brandColumns + " FROM brands WHERE business_id = ? AND mode = ? AND id IN (?"
 	args := []any{tn.BusinessID, string(tn.Mode), ids[0]}
@@ -201,7 +203,7 @@ func (s *Store) lockBrands(ctx context.Context, t *tx, tn catalog.Tenant, ids ..
 	}
 	q += ") ORDER BY id"
 	if s.engine == Postgres {
-		q += " FOR UPDATE"
+		q += " FOR NO KEY UPDATE"
 	}
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {

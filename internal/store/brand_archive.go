@@ -13,6 +13,9 @@ import (
 func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo string) (catalog.BrandArchive, error) {
 	res := catalog.BrandArchive{BrandID: id, MovedTo: moveTo}
 	err := s.write(ctx, func(t *tx) error {
+		if err := s.lockBrandContents(ctx, t, tn, id); err != nil {
+			return err
+		}
 		ids := []string{id}
 		if moveTo != "" && moveTo != id {
 			ids = append(ids, moveTo)
@@ -88,6 +91,25 @@ func (s *Store) checkNothingToMove(ctx context.Context, t *tx, tn catalog.Tenant
 	if products+collections > 0 {
 		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY",
 			"move_products_to: is required, brand %s still holds %d products and %d product collections", id, products, collections)
+	}
+	return nil
+}
+
+// lockBrandContents locks, on PostgreSQL, the products and collections of
+// a brand before the brand rows are locked. Product and collection writes
+// lock their own row first and a brand after it (the foreign-key check of
+// a new brand_id), so taking the rows in the same order cannot deadlock.
+// Rows that join the brand later are still moved: each UPDATE reads the
+// latest committed state.
+func (s *Store) lockBrandContents(ctx context.Context, t *tx, tn catalog.Tenant, id string) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	for _, table := range []string{"products", "product_collections"} {
+		if _, err := s.column(ctx, t, "SELECT id FROM "+table+" WHERE business_id = ? AND mode = ? AND brand_id = ? FOR UPDATE",
+			tn.BusinessID, string(tn.Mode), id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

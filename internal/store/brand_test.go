@@ -268,3 +268,51 @@ func TestBrandArchiveCrossed(t *testing.T) {
 		}
 	})
 }
+
+// TestBrandArchiveWithProductWrites runs an archive beside PATCHes of the
+// brand's products (a rename, a move to the target): whatever the
+// interleaving, no request fails with a deadlock or another internal
+// error, and the archive moves exactly the products still on the brand.
+func TestBrandArchiveWithProductWrites(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn := storetest.Tenant(t, st)
+		for round := 0; round < 8; round++ {
+			old, target := newBrand(t, st, tn, "Old"), newBrand(t, st, tn, "Target")
+			var ids []string
+			for i := 0; i < 4; i++ {
+				p := oneTime("p", 1)
+				p.BrandID = old.ID
+				if err := st.CreateProduct(ctx, tn, p); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, p.ID)
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 5)
+			run := func(i int, fn func() error) {
+				wg.Add(1)
+				go func() { defer wg.Done(); errs[i] = fn() }()
+			}
+			run(0, func() error { _, err := st.ArchiveBrand(ctx, tn, old.ID, target.ID); return err })
+			for i, id := range ids {
+				if i%2 == 0 {
+					run(i+1, func() error { return st.UpdateProduct(ctx, tn, id, &catalog.ProductPatch{Name: name("renamed")}) })
+				} else {
+					run(i+1, func() error { return st.UpdateProduct(ctx, tn, id, &catalog.ProductPatch{BrandID: &target.ID}) })
+				}
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("round %d, request %d: %v", round, i, err)
+				}
+			}
+			for _, id := range ids {
+				if p, _ := st.GetProduct(ctx, tn, id); p.BrandID != target.ID {
+					t.Errorf("round %d: product %s on %s", round, id, p.BrandID)
+				}
+			}
+		}
+	})
+}
