@@ -128,7 +128,9 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter) htt
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	mux.Handle("/v1/", chartmogul.New(st, logger))
+	cm := chartmogul.New(st, logger)
+	cm.SetRateLimiter(rl)
+	mux.Handle("/v1/", cm)
 	d := dodo.New(st, logger)
 	d.SetRateLimiter(rl)
 	mux.Handle("/", d)

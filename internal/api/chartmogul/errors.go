@@ -40,6 +40,7 @@ var statusOf = map[catalog.Kind]int{
 	catalog.KindForbidden:    http.StatusUnauthorized,
 	catalog.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	catalog.KindRateLimited:  http.StatusTooManyRequests,
+	catalog.KindBadRequest:   http.StatusBadRequest,
 }
 
 // notFoundText is the vendor's 404 message per core error code.
@@ -105,6 +106,9 @@ func (a *API) errorWriter(style errorStyle) httpx.ErrorWriter {
 		status, ok := statusOf[e.Kind]
 		if !ok {
 			status = http.StatusInternalServerError
+		}
+		if e.Kind == catalog.KindConflict && e.Retryable {
+			status = http.StatusConflict // in flight: worth a retry, unlike a validation error
 		}
 		switch {
 		case e.Code == codeBadRequest:

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
@@ -20,10 +21,15 @@ const MaxBodyBytes = 1 << 20
 
 // API is the ChartMogul face over the store.
 type API struct {
-	store *store.Store
-	log   *slog.Logger
-	mux   *http.ServeMux
+	store   *store.Store
+	log     *slog.Logger
+	mux     *http.ServeMux
+	limiter *httpx.RateLimiter
 }
+
+// SetRateLimiter limits requests per API key; nil (the default) is off.
+// Retry-After stays at or under 60 seconds, as the clients expect.
+func (a *API) SetRateLimiter(l *httpx.RateLimiter) { a.limiter = l }
 
 // Route is one entry of the route table.
 type Route struct {
@@ -37,7 +43,7 @@ type Route struct {
 func New(st *store.Store, logger *slog.Logger) *API {
 	a := &API{store: st, log: logger, mux: http.NewServeMux()}
 	for _, rt := range a.Routes() {
-		a.mux.Handle(rt.Pattern, httpx.Adapt(a.errorWriter(rt.style), a.authenticate(rt.Pattern, rt.Handler)))
+		a.mux.Handle(rt.Pattern, httpx.Adapt(a.errorWriter(rt.style), a.authenticate(rt.Pattern, rt.style, rt.Handler)))
 	}
 	a.mux.Handle("/", httpx.Adapt(a.errorWriter(importErrors), a.unmatched))
 	return a
@@ -99,7 +105,7 @@ func tenant(r *http.Request) catalog.Tenant {
 // username is a Pricebook API key, the password empty or the key again
 // (what the vendor tells users of legacy two-part clients to send). A
 // read-only key may only read; writes get the same 401 as a bad key.
-func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
+func (a *API) authenticate(pattern string, style errorStyle, next httpx.HandlerFunc) httpx.HandlerFunc {
 	mutating := !strings.HasPrefix(pattern, "GET ")
 	return func(w http.ResponseWriter, r *http.Request) error {
 		user, pass, ok := r.BasicAuth()
@@ -113,8 +119,15 @@ func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.Handler
 		if err != nil {
 			return err
 		}
+		if a.limiter != nil && !a.limiter.Allow(w, key.ID, time.Minute) {
+			return catalog.Errorf(catalog.KindRateLimited, "TOO_MANY_REQUESTS", "Rate limit exceeded; retry after the time in Retry-After")
+		}
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
-		return next(w, r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn)))
+		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
+		if mutating {
+			return httpx.Idempotent(a.store, tn, a.errorWriter(style), next)(w, r)
+		}
+		return next(w, r)
 	}
 }
 
