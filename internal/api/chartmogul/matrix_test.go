@@ -83,7 +83,9 @@ func TestIdempotencyAndRateLimit(t *testing.T) {
 		if first.status != 201 || again.status != 201 || string(first.body) != string(again.body) || again.header.Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("replay: %d %s / %d %s", first.status, first.body, again.status, again.body)
 		}
-		var list struct{ DataSources []any `json:"data_sources"` }
+		var list struct {
+			DataSources []any `json:"data_sources"`
+		}
 		json.Unmarshal(h.do("GET", "/v1/data_sources", h.keys["a"], "").body, &list)
 		if len(list.DataSources) != 1 {
 			t.Errorf("%d data sources after a replayed create", len(list.DataSources))
