@@ -316,3 +316,65 @@ func TestBrandArchiveWithProductWrites(t *testing.T) {
 		}
 	})
 }
+
+// TestBrandArchiveWithProductsJoining creates products on, and moves
+// products to, a brand while it is archived: each either fails with
+// BRAND_NOT_ENABLED or lands before the archive and is moved with it, so
+// no product is ever left on an archived brand.
+func TestBrandArchiveWithProductsJoining(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn := storetest.Tenant(t, st)
+		bad := 0
+		for round := 0; round < 30; round++ {
+			old, target := newBrand(t, st, tn, "Old"), newBrand(t, st, tn, "Target")
+			var ids []string
+			for i := 0; i < 3; i++ {
+				p := oneTime("p", 1)
+				if i == 0 {
+					p.BrandID = old.ID
+				}
+				st.CreateProduct(ctx, tn, p)
+				ids = append(ids, p.ID)
+			}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			var touched []string
+			wg.Add(1)
+			go func() { defer wg.Done(); st.ArchiveBrand(ctx, tn, old.ID, target.ID) }()
+			for i := 0; i < 4; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					q := oneTime("q", 1)
+					q.BrandID = old.ID
+					if err := st.CreateProduct(ctx, tn, q); err == nil {
+						mu.Lock()
+						touched = append(touched, q.ID)
+						mu.Unlock()
+					} else if codeOf(err) != "BRAND_NOT_ENABLED" {
+						t.Errorf("create: %v", err)
+					}
+				}()
+			}
+			for _, id := range ids {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := st.UpdateProduct(ctx, tn, id, &catalog.ProductPatch{BrandID: &old.ID}); err != nil && codeOf(err) != "BRAND_NOT_ENABLED" {
+						t.Errorf("update: %v", err)
+					}
+				}()
+			}
+			wg.Wait()
+			for _, id := range append(touched, ids...) {
+				if got, _ := st.GetProduct(ctx, tn, id); got.BrandID == old.ID {
+					bad++
+				}
+			}
+		}
+		if bad > 0 {
+			t.Errorf("products left on an archived brand: %d", bad)
+		}
+	})
+}

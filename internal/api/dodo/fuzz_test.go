@@ -149,3 +149,39 @@ func FuzzListQuery(f *testing.F) {
 		}
 	})
 }
+
+func FuzzCatalogResources(f *testing.F) {
+	seedBodies(f,
+		`{"name":"A","price":100,"currency":"USD","tax_category":"saas","description":null}`,
+		`{"name":"M","event_name":"e","measurement_unit":"u","aggregation":{"type":"sum","key":"k"},"filter":{"conjunction":"and","clauses":[{"key":"a","operator":"equals","value":1}]}}`,
+		`{"name":"M","event_name":"e","measurement_unit":"u","aggregation":{"type":"count"},"filter":{"conjunction":"or","clauses":[{"conjunction":"and","clauses":[{"conjunction":"and","clauses":[{"key":"a","operator":"contains","value":"x"}]}]}]}}`,
+		`{"name":"E","integration_type":"license_key","integration_config":{"activations_limit":3,"duration_count":1,"duration_interval":"Month"}}`,
+		`{"name":"E","integration_type":"github","integration_config":{"target_id":"org/repo","permission":"pull"}}`,
+		`{"name":"C","precision":2,"unit":"tokens","rollover_enabled":true,"overage_enabled":true,"price_per_unit":"0.01","currency":"USD","rollover_timeframe_count":1,"rollover_timeframe_interval":"Month"}`,
+		`{"name":"B","statement_descriptor":"BRAND","support_email":"a@b.c","url":"https://example.com"}`,
+		`{"amount":1250,"type":"percentage","code":"save","usage_limit":10,"per_customer_usage_limit":2}`,
+		`{"amount":500,"type":"flat","currency_options":[{"currency":"USD","is_default":true,"max_amount_possible":500}]}`)
+	h := fuzzHarness(f)
+	key := h.keys["a"]
+	paths := []string{"/addons", "/meters", "/entitlements", "/credit-entitlements", "/brands", "/discounts"}
+	existing := map[string]string{} // one created object per resource, to PATCH
+	f.Fuzz(func(t *testing.T, body []byte) {
+		h.t = t
+		for _, p := range paths {
+			r := h.do("POST", p, key, string(body))
+			checkReply(t, "POST "+p, r)
+			if r.status < 300 {
+				var obj map[string]any
+				json.Unmarshal(r.body, &obj)
+				for _, k := range []string{"id", "brand_id", "discount_id"} {
+					if id, ok := obj[k].(string); ok && existing[p] == "" {
+						existing[p] = id
+					}
+				}
+			}
+			if id := existing[p]; id != "" {
+				checkReply(t, "PATCH "+p+"/{id}", h.do("PATCH", p+"/"+id, key, string(body)))
+			}
+		}
+	})
+}
