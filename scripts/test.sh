@@ -61,6 +61,18 @@ fi
 begin "go test"
 go test -count=1 ./...
 
+# Each native fuzz target runs briefly here (PRICEBOOK_FUZZTIME, default
+# 3s); `go test -run '^$' -fuzz '^FuzzX$' -fuzztime 10m ./pkg` is the long
+# form. go test fuzzes one target per invocation.
+begin "fuzz (short)"
+for pkg in ./internal/api/dodo ./internal/api/chartmogul; do
+	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz'); do
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "${PRICEBOOK_FUZZTIME:-3s}" "$pkg" >/dev/null ||
+			{ echo "fuzz target $target in $pkg failed"; go test -run "^${target}\$" "$pkg"; exit 1; }
+		echo "fuzz $target ok"
+	done
+done
+
 begin "build pricebook binary"
 BIN_DIR=${BIN_DIR:-$work/bin}
 mkdir -p "$BIN_DIR"

@@ -20,13 +20,13 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // harness drives the real handler stack over a fresh store.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	h    http.Handler
 	st   *store.Store
 	keys map[string]string // a, aLive, aRO, b, revoked
 }
 
-func newHarness(t *testing.T, st *store.Store) *harness {
+func newHarness(t testing.TB, st *store.Store) *harness {
 	t.Helper()
 	ctx := context.Background()
 	a, _ := st.CreateBusiness(ctx, "A")
@@ -56,7 +56,7 @@ type response struct {
 }
 
 // json decodes the body as an object; every body the face writes is JSON.
-func (r response) json(t *testing.T) map[string]any {
+func (r response) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -66,7 +66,7 @@ func (r response) json(t *testing.T) map[string]any {
 }
 
 // is asserts the status and, when want is not "", the exact JSON body.
-func (r response) is(t *testing.T, status int, want string) {
+func (r response) is(t testing.TB, status int, want string) {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status %d, want %d; body %s", r.status, status, r.body)
