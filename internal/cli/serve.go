@@ -31,6 +31,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	}
 	fs.StringVar(&cfg.addr, "addr", addr, "listen address (env PRICEBOOK_ADDR)")
 	db := e.dbFlag(fs)
+	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	if err := fs.Parse(args); err != nil {
@@ -70,7 +71,7 @@ The key is shown only this once; keep it somewhere safe:
 
 	srv := &http.Server{
 		Handler:           newHandler(st, logger, limiter(*rateLimit)),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/base64"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -159,4 +160,8 @@ func call(ctx context.Context, base, key, method, path string, body any, out any
 func engines(t *testing.T, fn func(t *testing.T, db string)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "pricebook.db")) })
 	t.Run("postgres", func(t *testing.T) { fn(t, pgtest.DSN(t)) })
+}
+
+func basicAuth(key string) string {
+	return base64.StdEncoding.EncodeToString([]byte(key + ":"))
 }

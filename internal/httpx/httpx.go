@@ -164,3 +164,35 @@ func Recover(logger *slog.Logger, ew ErrorWriter, next http.Handler) http.Handle
 		next.ServeHTTP(w, r)
 	})
 }
+
+// MaxJSONDepth bounds how deeply a request body may nest objects and
+// arrays; no request of either API needs more than a handful of levels.
+const MaxJSONDepth = 32
+
+// JSONTooDeep reports whether body nests objects or arrays deeper than
+// max, scanning the bytes once, outside strings.
+func JSONTooDeep(body []byte, max int) bool {
+	depth, inString, escaped := 0, false, false
+	for _, c := range body {
+		switch {
+		case inString:
+			if escaped {
+				escaped = false
+			} else if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > max {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
+}

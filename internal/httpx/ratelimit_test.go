@@ -38,3 +38,18 @@ func TestRateLimiter(t *testing.T) {
 		t.Errorf("Retry-After not capped: %v", w.Header())
 	}
 }
+
+func TestJSONTooDeep(t *testing.T) {
+	deep := ""
+	for i := 0; i < 33; i++ {
+		deep += "["
+	}
+	for _, c := range []struct {
+		body string
+		want bool
+	}{{`{"a":[1,{"b":2}]}`, false}, {deep, true}, {`{"s":"` + deep + `"}`, false}, {`{"s":"\"[[[["}`, false}} {
+		if got := JSONTooDeep([]byte(c.body), MaxJSONDepth); got != c.want {
+			t.Errorf("JSONTooDeep(%q) = %v", c.body, got)
+		}
+	}
+}

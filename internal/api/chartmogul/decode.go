@@ -3,6 +3,7 @@ package chartmogul
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,6 +30,9 @@ func readBody(r *http.Request) (body, error) {
 	}
 	if raw[0] != '{' {
 		return nil, badRequest("", "Request body must be a JSON object")
+	}
+	if httpx.JSONTooDeep(raw, httpx.MaxJSONDepth) {
+		return nil, badRequest("", fmt.Sprintf("Request body nests deeper than %d levels", httpx.MaxJSONDepth))
 	}
 	var b body
 	dec := json.NewDecoder(bytes.NewReader(raw))

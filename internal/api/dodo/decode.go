@@ -33,6 +33,9 @@ func decodeBody(r *http.Request, v any) (present map[string]json.RawMessage, err
 	if body[0] != '{' {
 		return nil, invalid("request body must be a JSON object")
 	}
+	if httpx.JSONTooDeep(body, httpx.MaxJSONDepth) {
+		return nil, invalid("request body nests deeper than %d levels", httpx.MaxJSONDepth)
+	}
 	if err := json.Unmarshal(body, &present); err != nil {
 		return nil, jsonError(err)
 	}
