@@ -241,7 +241,7 @@ func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]c
 			&created, &updated, &doc, &p.CollectionID); err != nil {
 			return nil, err
 		}
-		prod, err := decodeProduct(&p, created, updated, doc)
+		prod, err := s.decoded.decode(&p, created, updated, doc)
 		if err != nil {
 			return nil, err
 		}

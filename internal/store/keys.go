@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -189,6 +190,12 @@ func (s *Store) RevokeKey(ctx context.Context, idOrToken string) error {
 		}
 		id = "key_" + idPart
 	}
+	// Forget cached keys at once; other processes forget within keyCacheTTL.
+	defer func() {
+		s.keyMu.Lock()
+		s.keyCache = nil
+		s.keyMu.Unlock()
+	}()
 	return s.write(ctx, func(t *tx) error {
 		res, err := t.exec(ctx, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", micros(s.now()), id)
 		if err != nil {
@@ -214,9 +221,44 @@ func parseToken(token string) (idPart, secret string, ok bool) {
 	return rest[:keyIDLen], rest[keyIDLen+1:], true
 }
 
+// keyCacheTTL is how long a verified key is trusted without asking the
+// database again, and so the longest a revoked key keeps working (on any
+// server: a revocation made by another process cannot be pushed here).
+const keyCacheTTL = time.Second
+
+// maxCachedKeys bounds the key cache.
+const maxCachedKeys = 10000
+
+type cachedKey struct {
+	key     catalog.APIKey
+	expires time.Time
+}
+
 // Authenticate resolves a token to its key. Unknown, malformed and revoked
 // tokens all give ErrUnauthorized; the secret is compared in constant time.
+// A verified key is remembered for keyCacheTTL, which spares every request
+// a database round trip.
 func (s *Store) Authenticate(ctx context.Context, token string) (catalog.APIKey, error) {
+	now := time.Now()
+	s.keyMu.Lock()
+	c, ok := s.keyCache[token]
+	s.keyMu.Unlock()
+	if ok && now.Before(c.expires) {
+		return c.key, nil
+	}
+	k, err := s.authenticate(ctx, token)
+	if err == nil {
+		s.keyMu.Lock()
+		if s.keyCache == nil || len(s.keyCache) >= maxCachedKeys {
+			s.keyCache = make(map[string]cachedKey)
+		}
+		s.keyCache[token] = cachedKey{key: k, expires: now.Add(keyCacheTTL)}
+		s.keyMu.Unlock()
+	}
+	return k, err
+}
+
+func (s *Store) authenticate(ctx context.Context, token string) (catalog.APIKey, error) {
 	idPart, secret, ok := parseToken(token)
 	if !ok {
 		return catalog.APIKey{}, ErrUnauthorized

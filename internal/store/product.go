@@ -56,7 +56,7 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Product, error) {
 	row := s.queryRow(ctx, "SELECT "+productColumns+productFrom+"WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
 		id, tn.BusinessID, string(tn.Mode))
-	p, err := scanProduct(row)
+	p, err := s.scanProduct(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Product", id)
 	}
@@ -65,7 +65,21 @@ func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*
 
 type scanner interface{ Scan(...any) error }
 
-func scanProduct(sc scanner) (*catalog.Product, error) {
+// scanProduct reads a product row for a read path, through the decoded
+// cache; the product must not be modified.
+func (s *Store) scanProduct(sc scanner) (*catalog.Product, error) {
+	var p catalog.Product
+	var created, updated int64
+	var doc string
+	if err := sc.Scan(&p.ID, &p.BusinessID, &p.BrandID, &p.Archived, &created, &updated, &doc, &p.CollectionID); err != nil {
+		return nil, err
+	}
+	return s.decoded.decode(&p, created, updated, doc)
+}
+
+// scanProductFresh reads a product row into a product of its own, for
+// write paths that modify it.
+func scanProductFresh(sc scanner) (*catalog.Product, error) {
 	var p catalog.Product
 	var created, updated int64
 	var doc string
@@ -121,7 +135,7 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 	defer rows.Close()
 	out := make([]*catalog.Product, 0, f.Page.Size)
 	for rows.Next() {
-		p, err := scanProduct(rows)
+		p, err := s.scanProduct(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +157,7 @@ func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id st
 	if s.engine == Postgres {
 		q += " FOR UPDATE OF p"
 	}
-	p, err := scanProduct(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
+	p, err := scanProductFresh(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Product", id)
 	}

@@ -46,6 +46,13 @@ type Store struct {
 
 	rebound sync.Map // query text -> PostgreSQL form
 
+	// keyCache holds recently verified API keys (keys.go).
+	keyMu    sync.Mutex
+	keyCache map[string]cachedKey
+
+	// decoded caches decoded product documents (productcache.go).
+	decoded decodedCache
+
 	// pages remembers where served list pages ended (pagecursor.go).
 	pages pageCursors
 

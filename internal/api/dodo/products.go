@@ -24,7 +24,12 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateProduct(r.Context(), tn, p); err != nil {
 		return err
 	}
-	return a.writeProduct(w, r, tn, p.ID)
+	// p is now exactly what was stored; only its references need loading.
+	refs, err := a.store.LoadProductRefs(r.Context(), tn, []*catalog.Product{p})
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(w, http.StatusOK, productResponse(p, refs))
 }
 
 func (a *API) getProduct(w http.ResponseWriter, r *http.Request) error {
