@@ -13,7 +13,7 @@ import (
 // objects the scenarios use. products are existing product ids; the last
 // free of them are kept out of reads' way for add_items.
 func Prepare(ctx context.Context, base, key string, products []string) (*Fixtures, error) {
-	f := &Fixtures{Key: key, Products: products, Free: products[len(products)/2:]}
+	f := &Fixtures{Key: key, Products: products, Free: products[len(products)/2:], Seeded: len(products)}
 	f.Products = products[:len(products)/2]
 	auth := "Bearer " + key
 	for i := 0; i < 300; i++ {

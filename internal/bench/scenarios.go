@@ -28,6 +28,7 @@ type Fixtures struct {
 	DataSource  string // ChartMogul data source, "" when the face is absent
 	PlanCursor  string // a cursor into the plan list
 	Key         string
+	Seeded      int // products seeded before the run
 }
 
 var prices = []string{
@@ -42,7 +43,7 @@ func ratioAtLeast(r float64) func(ScenarioRun) bool {
 
 // Scenarios returns the standard scenario list over f.
 func Scenarios(f *Fixtures) []Scenario {
-	var free, groups, items atomic.Int64
+	var free, groups, items, walk atomic.Int64
 	pick := func(seq int64) string { return f.Products[int(seq*7919)%len(f.Products)] }
 	list := []Scenario{
 		{Name: "create_product", Status: 200, Target: "≥60% of baseline POST, p99 ≤3×", Check: ratioAtLeast(0.6),
@@ -57,6 +58,13 @@ func Scenarios(f *Fixtures) []Scenario {
 			Next: func(int64) Request { return Request{Method: "GET", Path: "/products?page_size=10"} }},
 		{Name: "list_products_100", Status: 200, Target: "≥40% of baseline, p99 ≤3×", Check: ratioAtLeast(0.4),
 			Next: func(int64) Request { return Request{Method: "GET", Path: "/products?page_size=100"} }},
+		{Name: "walk_products_100", Status: 200, Target: "deep pages cost the same (compare list_products_100)", Check: ratioAtLeast(0),
+			Next: func(int64) Request {
+				// Pages in sequence, as an SDK iterator asks for them,
+				// wrapping at the end of the catalog.
+				n := (walk.Add(1) - 1) % int64(max(1, f.Seeded/100))
+				return Request{Method: "GET", Path: fmt.Sprintf("/products?page_size=100&page_number=%d", n)}
+			}},
 		{Name: "create_group", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
 			Next: func(int64) Request {
 				n := groups.Add(1)
