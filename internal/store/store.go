@@ -17,8 +17,9 @@ import (
 
 	"github.com/pricebook/pricebook/internal/catalog"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Engine names a database engine.
@@ -80,13 +81,20 @@ type Options struct {
 // else is a SQLite file path. It does not migrate.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{Now: func() time.Time { return time.Now().UTC() }, NewID: catalog.NewID}
-	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.engine = Postgres
-		s.w, err = sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: %w", err)
 		}
+		// Lists bind their page size and offset as parameters; a generic
+		// plan, which PostgreSQL switches to after five runs of a prepared
+		// statement, cannot see them and sorted whole tables (measured: a
+		// 10-row page at 18 req/s). Custom plans cost little to make here.
+		if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
+			cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
+		s.w = stdlib.OpenDB(*cfg)
 		s.w.SetMaxOpenConns(32)
 		s.w.SetMaxIdleConns(32)
 		s.w.SetConnMaxIdleTime(5 * time.Minute)
