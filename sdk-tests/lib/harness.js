@@ -32,12 +32,12 @@ const STOP_TIMEOUT_MS = 15_000;
 // process helpers
 
 /** Runs a command and resolves {code, stdout, stderr}; never rejects on a non-zero exit. */
-export function run(cmd, args, { cwd, env, timeout = 120_000, input } = {}) {
+export function run(cmd, args, { cwd, env, timeout = 60_000, input } = {}) {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
       args,
-      { cwd, env: env ?? childEnv(), timeout, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: env ?? childEnv(), timeout, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') {
           // spawn failure or timeout (code is a string / null then)
@@ -74,16 +74,16 @@ export function binary() {
         return process.env.PRICEBOOK_BIN;
       }
       const dir = await mkdtemp(path.join(tmpdir(), 'pricebook-bin-'));
-      const out = path.join(dir, 'pricebook');
-      const res = await run('go', ['build', '-o', out, './cmd/pricebook'], { cwd: repoRoot, timeout: 600_000 });
-      if (res.code !== 0) {
-        throw new Error(`go build ./cmd/pricebook failed (exit ${res.code}):\n${res.stderr}${res.stdout}`);
-      }
       process.once('exit', () => {
         try {
           rmSync(dir, { recursive: true, force: true });
         } catch {}
       });
+      const out = path.join(dir, 'pricebook');
+      const res = await run('go', ['build', '-o', out, './cmd/pricebook'], { cwd: repoRoot, timeout: 600_000 });
+      if (res.code !== 0) {
+        throw new Error(`go build ./cmd/pricebook failed (exit ${res.code}):\n${res.stderr}${res.stdout}`);
+      }
       return out;
     })();
   }

@@ -307,7 +307,10 @@ describe('create + retrieve round trip', () => {
       status: 404,
       code: 'NOT_FOUND',
     });
-    await expectAPIError(c.products.retrieve('not-even-an-id'), { cls: DodoPayments.NotFoundError, status: 404, code: 'NOT_FOUND' });
+    // the SDK URI-encodes path parameters (§1.4); odd ids must still be a clean JSON 404
+    for (const odd of ['not-even-an-id', 'a/b', 'pdt with space', 'pdt_ü', '%2e%2e', 'x'.repeat(3000)]) {
+      await expectAPIError(c.products.retrieve(odd), { cls: DodoPayments.NotFoundError, status: 404, code: 'NOT_FOUND', label: odd.slice(0, 20) });
+    }
   });
 });
 
@@ -449,6 +452,39 @@ describe('PATCH /products/{id} semantics (§3, §6.5)', () => {
     assert.deepEqual(withoutUpdatedAt(got), withoutUpdatedAt(base), 'a rejected PATCH must not change anything (not even partially)');
   });
 
+  test('PATCH of deprecated delivery/license fields and metadata limits', async () => {
+    await c.products.update(id, {
+      digital_product_delivery: { external_url: 'https://example.com/v2', instructions: 'v2' },
+      license_key_enabled: false,
+    });
+    let got = await c.products.retrieve(id);
+    assert.deepEqual(got.digital_product_delivery, { external_url: 'https://example.com/v2', instructions: 'v2', files: [] });
+    assert.equal(got.license_key_enabled, false);
+    const tooMany = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]));
+    await expectAPIError(c.products.update(id, { metadata: tooMany }), { cls: DodoPayments.UnprocessableEntityError, status: 422, code: 'MAXIMUM_KEYS_REACHED' });
+    got = await c.products.retrieve(id);
+    assert.ok(Object.keys(got.metadata).length < 51, 'rejected metadata not stored');
+    base = got;
+  });
+
+  test('PATCH brand_id moves the product to another brand of the same business', async (t) => {
+    let brand;
+    try {
+      brand = await c.brands.create({ name: 'Patch brand' });
+    } catch (e) {
+      if (e?.status === 404 || e?.status === 405 || e?.status === 501) return t.skip(`brands not implemented (${e.status})`);
+      throw e;
+    }
+    await c.products.update(id, { brand_id: brand.brand_id });
+    assert.equal((await c.products.retrieve(id)).brand_id, brand.brand_id);
+    assert.deepEqual((await listAll(c, { brand_id: brand.brand_id })).map((x) => x.product_id), [id]);
+    await expectAPIError(c.products.update(id, { brand_id: 'brnd_doesnotexist0000000' }), { cls: DodoPayments.UnprocessableEntityError, status: 422, message: 'brand_id' });
+    await expectAPIError(c.products.update(id, { brand_id: env.businessB }), { cls: DodoPayments.UnprocessableEntityError, status: 422, message: 'brand_id' });
+    await c.products.update(id, { brand_id: env.businessA });
+    assert.equal((await c.products.retrieve(id)).brand_id, env.businessA);
+    base = await c.products.retrieve(id);
+  });
+
   test('PATCH of an unknown product → NotFoundError', async () => {
     await expectAPIError(c.products.update('pdt_AAAAAAAAAAAAAAAAAAAAA', { name: 'x' }), { cls: DodoPayments.NotFoundError, status: 404, code: 'NOT_FOUND' });
   });
@@ -496,7 +532,8 @@ describe('archive / unarchive (§6.6)', () => {
     assert.equal((await c.products.retrieve(p.product_id)).name, 'archived then patched');
   });
 
-  test('archive of an unknown product → NotFoundError (§14.4)', async () => {
+  test('archive / unarchive of an unknown product → NotFoundError (§14.4)', async () => {
     await expectAPIError(c.products.archive('pdt_AAAAAAAAAAAAAAAAAAAAA'), { cls: DodoPayments.NotFoundError, status: 404, code: 'NOT_FOUND' });
+    await expectAPIError(c.products.unarchive('pdt_AAAAAAAAAAAAAAAAAAAAA'), { cls: DodoPayments.NotFoundError, status: 404, code: 'NOT_FOUND' });
   });
 });

@@ -269,6 +269,25 @@ describe('running server', () => {
     assert.ok(Date.now() - t0 < 1000, `409 was retried (took ${Date.now() - t0}ms)`);
   });
 
+  test('deterministic 409 (brand already archived, §12.1) carries x-should-retry: false', async (t) => {
+    let brand;
+    try {
+      brand = await c.brands.create({ name: 'Archive me twice' });
+    } catch (e) {
+      if (e?.status === 404 || e?.status === 405 || e?.status === 501) return t.skip(`brands not implemented (${e.status})`);
+      throw e;
+    }
+    const first = await raw(env.baseURL, 'POST', `/brands/${brand.brand_id}/archive`, { key: env.keys.a, body: {} });
+    assert.equal(first.status, 200, first.text);
+    const second = await raw(env.baseURL, 'POST', `/brands/${brand.brand_id}/archive`, { key: env.keys.a, body: {} });
+    assert.equal(second.status, 409, second.text);
+    assert.equal(second.headers.get('x-should-retry'), 'false', 'a deterministic 409 must not be retried by the SDKs');
+    const sdk = env.client(env.keys.a, { maxRetries: 2 });
+    const t0 = Date.now();
+    await expectAPIError(sdk.brands.archive(brand.brand_id, {}), { cls: DodoPayments.ConflictError, status: 409 });
+    assert.ok(Date.now() - t0 < 1000, `409 was retried (took ${Date.now() - t0}ms)`);
+  });
+
   test('deterministic 500 (credit-entitlement undelete of a live row) carries x-should-retry: false (§11)', async (t) => {
     let ce;
     try {
