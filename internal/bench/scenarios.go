@@ -43,7 +43,7 @@ func ratioAtLeast(r float64) func(ScenarioRun) bool {
 
 // Scenarios returns the standard scenario list over f.
 func Scenarios(f *Fixtures) []Scenario {
-	var free, groups, items, walk atomic.Int64
+	var free, groups, items atomic.Int64
 	pick := func(seq int64) string { return f.Products[int(seq*7919)%len(f.Products)] }
 	list := []Scenario{
 		{Name: "create_product", Status: 200, Target: "≥60% of baseline POST, p99 ≤3×", Check: ratioAtLeast(0.6),
@@ -59,12 +59,7 @@ func Scenarios(f *Fixtures) []Scenario {
 		{Name: "list_products_100", Status: 200, Target: "≥40% of baseline, p99 ≤3×", Check: ratioAtLeast(0.4),
 			Next: func(int64) Request { return Request{Method: "GET", Path: "/products?page_size=100"} }},
 		{Name: "walk_products_100", Status: 200, Target: "deep pages cost the same (compare list_products_100)", Check: ratioAtLeast(0),
-			Next: func(int64) Request {
-				// Pages in sequence, as an SDK iterator asks for them,
-				// wrapping at the end of the catalog.
-				n := (walk.Add(1) - 1) % int64(max(1, f.Seeded/100))
-				return Request{Method: "GET", Path: fmt.Sprintf("/products?page_size=100&page_number=%d", n)}
-			}},
+			Next: walker(f.Seeded/100, 64)},
 		{Name: "create_group", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
 			Next: func(int64) Request {
 				n := groups.Add(1)
@@ -111,4 +106,22 @@ func Select(all []Scenario, names string) []Scenario {
 		}
 	}
 	return out
+}
+
+// walker returns requests of n independent iterators, each walking pages
+// of 100 in order from its own starting depth, spread over the catalog's
+// pages, as the SDKs' auto-pagination asks for them. A walker goes back to
+// the end of the queue after each request, so its next page is asked for
+// after the previous one was (almost surely) served.
+func walker(pages, n int) func(int64) Request {
+	pages = max(1, pages)
+	queue := make(chan int, n)
+	for i := 0; i < n; i++ {
+		queue <- i * pages / n
+	}
+	return func(int64) Request {
+		page := <-queue
+		queue <- (page + 1) % pages
+		return Request{Method: "GET", Path: fmt.Sprintf("/products?page_size=100&page_number=%d", page)}
+	}
 }
