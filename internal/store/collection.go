@@ -203,7 +203,13 @@ func (s *Store) GetCollection(ctx context.Context, tn catalog.Tenant, id string)
 }
 
 func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]catalog.CollectionGroup, error) {
-	rows, err := t.query(ctx, "SELECT id, name, status FROM collection_groups WHERE collection_id = ? ORDER BY position, id", collectionID)
+	return s.loadGroupsWhere(ctx, t, "collection_id = ?", collectionID)
+}
+
+// loadGroupsWhere loads the groups matching cond (on collection_groups,
+// with one argument) in order, with their memberships and products.
+func (s *Store) loadGroupsWhere(ctx context.Context, t *tx, cond, arg string) ([]catalog.CollectionGroup, error) {
+	rows, err := t.query(ctx, "SELECT id, name, status FROM collection_groups WHERE "+cond+" ORDER BY position, id", arg)
 	if err != nil {
 		return nil, err
 	}
@@ -223,21 +229,40 @@ func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]c
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = t.query(ctx, `SELECT i.id, i.group_id, i.status, `+productColumns+`
+	items, err := s.loadItems(ctx, t, "i."+cond, arg)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		g := &groups[index[it.groupID]]
+		g.Items = append(g.Items, it.CollectionItem)
+	}
+	return groups, nil
+}
+
+type groupItem struct {
+	catalog.CollectionItem
+	groupID string
+}
+
+// loadItems loads the memberships matching cond (on collection_items i,
+// with one argument) in group order, each with its product as it is now.
+func (s *Store) loadItems(ctx context.Context, t *tx, cond, arg string) ([]groupItem, error) {
+	rows, err := t.query(ctx, `SELECT i.id, i.group_id, i.status, `+productColumns+`
 		FROM collection_items i JOIN products p ON p.id = i.product_id
 		LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE
-		WHERE i.collection_id = ? ORDER BY i.group_id, i.position, i.id`, collectionID)
+		WHERE `+cond+` ORDER BY i.group_id, i.position, i.id`, arg)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var out []groupItem
 	for rows.Next() {
-		var it catalog.CollectionItem
-		var groupID string
+		var it groupItem
 		var p catalog.Product
 		var created, updated int64
 		var doc string
-		if err := rows.Scan(&it.ID, &groupID, &it.Status, &p.ID, &p.BusinessID, &p.BrandID, &p.Archived,
+		if err := rows.Scan(&it.ID, &it.groupID, &it.Status, &p.ID, &p.BusinessID, &p.BrandID, &p.Archived,
 			&created, &updated, &doc, &p.CollectionID); err != nil {
 			return nil, err
 		}
@@ -246,8 +271,7 @@ func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]c
 			return nil, err
 		}
 		it.ProductID, it.Product = prod.ID, prod
-		g := &groups[index[groupID]]
-		g.Items = append(g.Items, it)
+		out = append(out, it)
 	}
-	return groups, rows.Err()
+	return out, rows.Err()
 }

@@ -85,16 +85,21 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, err
 	}
-	c, err := s.GetCollection(ctx, tn, collectionID)
+	// Only the new group is answered: loading the whole collection would
+	// cost more the bigger it grows.
+	var groups []catalog.CollectionGroup
+	err = s.read(ctx, func(t *tx) error {
+		var err error
+		groups, err = s.loadGroupsWhere(ctx, t, "id = ?", groupID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	for i := range c.Groups {
-		if c.Groups[i].ID == groupID {
-			return &c.Groups[i], nil
-		}
+	if len(groups) == 0 {
+		return nil, catalog.NotFound("Group", groupID)
 	}
-	return nil, catalog.NotFound("Group", groupID)
+	return &groups[0], nil
 }
 
 func productIDs(items []catalog.ItemInput) []string {
@@ -262,23 +267,22 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, err
 	}
-	c, err := s.GetCollection(ctx, tn, collectionID)
-	if err != nil {
-		return nil, err
-	}
+	// Only the group's items are loaded, and the new ones kept, in order.
 	want := make(map[string]bool, len(added))
 	for _, id := range added {
 		want[id] = true
 	}
 	var out []catalog.CollectionItem
-	for _, g := range c.Groups {
-		for _, it := range g.Items {
+	err = s.read(ctx, func(t *tx) error {
+		items, err := s.loadItems(ctx, t, "i.group_id = ?", groupID)
+		for _, it := range items {
 			if want[it.ID] {
-				out = append(out, it)
+				out = append(out, it.CollectionItem)
 			}
 		}
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // findItem checks that an item is in the group of the collection.
