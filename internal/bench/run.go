@@ -158,8 +158,8 @@ func Run(ctx context.Context, cfg Config, pb, baseline *Process) (*Report, error
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", sc.Name, err)
 		}
-		if cfg.Warmup > 0 {
-			Drive(ctx, pb.Base, hdr, cfg.Conns, cfg.Warmup, sc.Status, sc.Next)
+		if w := max(cfg.Warmup, sc.Warmup); w > 0 {
+			Drive(ctx, pb.Base, hdr, cfg.Conns, w, sc.Status, sc.Next)
 		}
 		run := ScenarioRun{Name: sc.Name, Target: sc.Target}
 		run.Pricebook = Drive(ctx, pb.Base, hdr, cfg.Conns, cfg.Duration, sc.Status, sc.Next)

@@ -122,7 +122,9 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 	}
 	offset := f.Page.Offset()
 	if end, ok := s.pages.before("products", filter, f.Page.Size, f.Page.Number); ok {
-		b.WriteString(" AND (p.created_at < ? OR (p.created_at = ? AND p.id < ?))")
+		// The bare "created_at <= ?" lets both engines seek the index; the
+		// rest drops the rows already served at that same instant.
+		b.WriteString(" AND p.created_at <= ? AND (p.created_at < ? OR p.id < ?)")
 		args = append(args, end.createdAt, end.createdAt, end.id)
 		offset = 0
 	}

@@ -54,5 +54,13 @@ func (s *Store) SeedProducts(ctx context.Context, tn catalog.Tenant, n int, gen 
 			return err
 		}
 	}
+	if s.engine == Postgres {
+		// Fresh statistics, or the planner takes a table it believes empty
+		// for a small one and sorts it whole for every list page
+		// (measured: 14 req/s for 10-row pages until autovacuum caught up).
+		if _, err := s.w.ExecContext(ctx, "ANALYZE products"); err != nil {
+			return err
+		}
+	}
 	return nil
 }
