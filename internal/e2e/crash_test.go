@@ -54,10 +54,23 @@ func priceOf(i int, amount int64) map[string]any {
 		"subscription_period_count": 1, "subscription_period_interval": "Month"}
 }
 
-// load writes products and collections until ctx ends, recording every
-// acknowledged write.
-func load(ctx context.Context, base, key string, worker int, l *ledger) {
+// load writes products, collections, groups and ChartMogul plans until
+// ctx ends, recording every acknowledged write.
+func load(ctx context.Context, base, key, dataSource string, worker int, l *ledger) {
+	basic := "Basic " + basicAuth(key)
 	for i := 0; ctx.Err() == nil; i++ {
+		if i%5 == 4 {
+			var p struct {
+				UUID string `json:"uuid"`
+			}
+			name := fmt.Sprintf("plan-%d-%d-%d", worker, i, rand.IntN(1e9))
+			status, err := callAuth(ctx, base, basic, "POST", "/v1/plans", map[string]any{"data_source_uuid": dataSource,
+				"name": name, "interval_count": 1, "interval_unit": "month"}, &p)
+			if err == nil && status == 201 {
+				l.add(ack{kind: "plan", id: p.UUID, name: name})
+			}
+			continue
+		}
 		name := fmt.Sprintf("w%d-%d-%d", worker, i, rand.IntN(1e9))
 		amount := int64(rand.IntN(100000))
 		var p struct {
@@ -108,13 +121,21 @@ func TestCrashSafety(t *testing.T) {
 		cli(t, "migrate", "--db", db)
 		key := cli(t, "keys", "create", "--db", db, "--mode", "test", "--new-business")
 		l := &ledger{}
+		var ds struct {
+			UUID string `json:"uuid"`
+		}
+		first := start(t, db)
+		if status, err := callAuth(context.Background(), first.base, "Basic "+basicAuth(key), "POST", "/v1/data_sources", map[string]any{"name": "Crash"}, &ds); err != nil || status != 201 {
+			t.Fatalf("data source: %d %v", status, err)
+		}
+		first.kill()
 		for round := 0; round < kills; round++ {
 			s := start(t, db)
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
 			for w := 0; w < 8; w++ {
 				wg.Add(1)
-				go func(w int) { defer wg.Done(); load(ctx, s.base, key, w, l) }(w)
+				go func(w int) { defer wg.Done(); load(ctx, s.base, key, ds.UUID, w, l) }(w)
 			}
 			time.Sleep(time.Duration(300+rand.IntN(900)) * time.Millisecond)
 			s.kill()
@@ -167,6 +188,14 @@ func verify(t *testing.T, s *server, key string, l *ledger) {
 			}
 			if p.Name != a.name || int64(amount) != a.amount {
 				t.Fatalf("product %s incomplete: %+v, want name %s amount %d", a.id, p, a.name, a.amount)
+			}
+		case "plan":
+			var p struct {
+				Name string `json:"name"`
+			}
+			status, err := callAuth(ctx, s.base, "Basic "+basicAuth(key), "GET", "/v1/plans/"+a.id, nil, &p)
+			if err != nil || status != 200 || p.Name != a.name {
+				t.Fatalf("acknowledged plan %s lost or incomplete: %d %v %+v", a.id, status, err, p)
 			}
 		case "collection", "group":
 			cid := a.id

@@ -95,6 +95,26 @@ func TestTwoServersOnePostgres(t *testing.T) {
 		t.Errorf("%d groups got the same name", w)
 	}
 
+	// The same ChartMogul plan external_id in one data source.
+	basic := "Basic " + basicAuth(key)
+	var ds struct {
+		UUID string `json:"uuid"`
+	}
+	if status, err := callAuth(ctx, servers[0].base, basic, "POST", "/v1/data_sources", map[string]any{"name": "Main"}, &ds); err != nil || status != 201 {
+		t.Fatalf("data source: %d %v", status, err)
+	}
+	st = race(16, func(s *server, i int) int {
+		status, _ := callAuth(ctx, s.base, basic, "POST", "/v1/plans", map[string]any{"data_source_uuid": ds.UUID,
+			"name": fmt.Sprint("Gold ", i), "interval_count": 1, "interval_unit": "month", "external_id": "gold"}, nil)
+		if status == 201 {
+			return 200
+		}
+		return status
+	})
+	if w := wins(st, 422); w != 1 {
+		t.Errorf("%d plans got the same external_id", w)
+	}
+
 	// The same idempotency key: executed once.
 	before := countProducts(t, servers[0], key)
 	st = race(16, func(s *server, i int) int {

@@ -126,6 +126,11 @@ var client = &http.Client{Timeout: 30 * time.Second}
 
 // call sends a JSON request with a bearer key and decodes a JSON reply.
 func call(ctx context.Context, base, key, method, path string, body any, out any) (int, error) {
+	return callAuth(ctx, base, "Bearer "+key, method, path, body, out)
+}
+
+// callAuth is call with any Authorization header value.
+func callAuth(ctx context.Context, base, auth, method, path string, body any, out any) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -135,7 +140,7 @@ func call(ctx context.Context, base, key, method, path string, body any, out any
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Authorization", auth)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
