@@ -103,33 +103,37 @@ func decodeProduct(p *catalog.Product, created, updated int64, doc string) (*cat
 
 // ListProducts returns one page of the tenant's products, newest first.
 func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.ProductFilter) ([]*catalog.Product, error) {
-	var b strings.Builder
+	// The filter, written for the products table under alias "x".
+	where := "x.business_id = ? AND x.mode = ? AND x.archived = ?"
 	args := []any{tn.BusinessID, string(tn.Mode), f.Archived}
-	b.WriteString("SELECT " + productColumns + productFrom + "WHERE p.business_id = ? AND p.mode = ? AND p.archived = ?")
 	if f.BrandID != "" {
-		b.WriteString(" AND p.brand_id = ?")
+		where += " AND x.brand_id = ?"
 		args = append(args, f.BrandID)
 	}
 	if f.Recurring != nil {
-		b.WriteString(" AND p.is_recurring = ?")
+		where += " AND x.is_recurring = ?"
 		args = append(args, *f.Recurring)
 	}
-	// Continue from where the previous page ended when it is remembered;
-	// else skip rows with OFFSET.
 	filter := [4]any{tn, f.Archived, f.BrandID, f.Recurring != nil && *f.Recurring}
 	if f.Recurring == nil {
 		filter[3] = nil
 	}
-	offset := f.Page.Offset()
+	var b strings.Builder
 	if end, ok := s.pages.before("products", filter, f.Page.Size, f.Page.Number); ok {
-		// The bare "created_at <= ?" lets both engines seek the index; the
-		// rest drops the rows already served at that same instant.
-		b.WriteString(" AND p.created_at <= ? AND (p.created_at < ? OR p.id < ?)")
-		args = append(args, end.createdAt, end.createdAt, end.id)
-		offset = 0
+		// Continue from where the previous page ended. The bare
+		// "created_at <= ?" lets both engines seek the index; the rest drops
+		// the rows already served at that same instant.
+		b.WriteString("SELECT " + productColumns + productFrom + "WHERE " + strings.ReplaceAll(where, "x.", "p.") +
+			" AND p.created_at <= ? AND (p.created_at < ? OR p.id < ?) ORDER BY p.created_at DESC, p.id DESC LIMIT ?")
+		args = append(args, end.createdAt, end.createdAt, end.id, f.Page.Size)
+	} else {
+		// Skip rows in the index alone (a deferred join), then fetch the
+		// page's rows by key: OFFSET never reads the rows it skips.
+		b.WriteString("SELECT " + productColumns + " FROM (SELECT x.id, x.created_at FROM products x WHERE " + where +
+			" ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?) pg JOIN products p ON p.id = pg.id" +
+			" LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE ORDER BY pg.created_at DESC, pg.id DESC")
+		args = append(args, f.Page.Size, f.Page.Offset())
 	}
-	b.WriteString(" ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?")
-	args = append(args, f.Page.Size, offset)
 	rows, err := s.query(ctx, b.String(), args...)
 	if err != nil {
 		return nil, err

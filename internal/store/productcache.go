@@ -7,7 +7,7 @@ import (
 )
 
 // maxDecoded bounds the decoded-product cache.
-const maxDecoded = 20000
+const maxDecoded = 10000
 
 // decodedCache keeps recently decoded product documents. Decoding the
 // JSON document was half the cost of a list page; a document that is
