@@ -64,7 +64,9 @@ func Scenarios(f *Fixtures) []Scenario {
 		{Name: "walk_products_100", Status: 200, Target: "deep pages cost the same (compare list_products_100)", Check: ratioAtLeast(0),
 			// Each walker's first page is found by OFFSET; the warm-up
 			// pays for those, the measurement sees the walk.
-			Next: walker(f.Seeded/100, 64), Warmup: 20 * time.Second},
+			// Twice as many walkers as connections: a walker's previous page
+			// has been answered before its next is asked for.
+			Next: walker(f.Seeded/100, 128), Warmup: 40 * time.Second},
 		{Name: "create_group", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
 			Next: func(int64) Request {
 				n := groups.Add(1)
