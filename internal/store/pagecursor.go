@@ -6,7 +6,7 @@ import (
 )
 
 // maxPageCursors bounds the remembered page ends.
-const maxPageCursors = 20000
+const maxPageCursors = 50000
 
 // pageEnd is where a served offset page ended, in list order.
 type pageEnd struct {
@@ -44,9 +44,21 @@ func (c *pageCursors) before(list string, filter any, size, number int) (pageEnd
 func (c *pageCursors) remember(list string, filter any, size, number int, end pageEnd) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxPageCursors {
-		// Starting afresh is cheap: a forgotten page falls back to OFFSET.
+	if c.m == nil {
 		c.m = make(map[string]pageEnd, 1024)
+	}
+	if len(c.m) >= maxPageCursors {
+		// Forget about half, chosen by the map's random order: walks in
+		// progress renew their entries with every page, so they mostly
+		// survive, and a forgotten page only falls back to OFFSET. (Dropping
+		// everything made every walk of a large catalog restart by OFFSET.)
+		n := 0
+		for k := range c.m {
+			if n%2 == 0 {
+				delete(c.m, k)
+			}
+			n++
+		}
 	}
 	c.m[pageKey(list, filter, size, number)] = end
 }
