@@ -158,6 +158,11 @@ func Run(ctx context.Context, cfg Config, pb, baseline *Process) (*Report, error
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", sc.Name, err)
 		}
+		if sc.Prime != nil {
+			if err := sc.Prime(ctx, pb.Base, hdr); err != nil {
+				return rep, fmt.Errorf("%s: %w", sc.Name, err)
+			}
+		}
 		if w := max(cfg.Warmup, sc.Warmup); w > 0 {
 			Drive(ctx, pb.Base, hdr, cfg.Conns, w, sc.Status, sc.Next)
 		}
