@@ -203,13 +203,14 @@ func (s *Store) GetCollection(ctx context.Context, tn catalog.Tenant, id string)
 }
 
 func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]catalog.CollectionGroup, error) {
-	return s.loadGroupsWhere(ctx, t, "collection_id = ?", collectionID)
+	return s.loadGroupsWhere(ctx, t, "collection_id = ?", "i.collection_id = ?", collectionID)
 }
 
-// loadGroupsWhere loads the groups matching cond (on collection_groups,
-// with one argument) in order, with their memberships and products.
-func (s *Store) loadGroupsWhere(ctx context.Context, t *tx, cond, arg string) ([]catalog.CollectionGroup, error) {
-	rows, err := t.query(ctx, "SELECT id, name, status FROM collection_groups WHERE "+cond+" ORDER BY position, id", arg)
+// loadGroupsWhere loads the groups matching groupCond (on
+// collection_groups) in order, with their memberships matching itemCond (on
+// collection_items i) and products; both conditions take arg.
+func (s *Store) loadGroupsWhere(ctx context.Context, t *tx, groupCond, itemCond, arg string) ([]catalog.CollectionGroup, error) {
+	rows, err := t.query(ctx, "SELECT id, name, status FROM collection_groups WHERE "+groupCond+" ORDER BY position, id", arg)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +230,7 @@ func (s *Store) loadGroupsWhere(ctx context.Context, t *tx, cond, arg string) ([
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	items, err := s.loadItems(ctx, t, "i."+cond, arg)
+	items, err := s.loadItems(ctx, t, itemCond, arg)
 	if err != nil {
 		return nil, err
 	}

@@ -90,7 +90,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 	var groups []catalog.CollectionGroup
 	err = s.read(ctx, func(t *tx) error {
 		var err error
-		groups, err = s.loadGroupsWhere(ctx, t, "id = ?", groupID)
+		groups, err = s.loadGroupsWhere(ctx, t, "id = ?", "i.group_id = ?", groupID)
 		return err
 	})
 	if err != nil {

@@ -56,6 +56,12 @@ func TestCollectionsWire(t *testing.T) {
 		if pc := h.do("GET", "/products/"+p1, key, "").json(t)["product_collection_id"]; pc != id {
 			t.Errorf("product_collection_id = %v", pc)
 		}
+		// A new group answers with its memberships.
+		p4 := h.create(key, oneTimeBody)
+		ng := h.do("POST", "/product-collections/"+id+"/groups", key, `{"group_name":"Annual","products":[{"product_id":"`+p4+`","status":false}]}`).json(t)
+		if ps, _ := ng["products"].([]any); len(ps) != 1 || ps[0].(map[string]any)["product_id"] != p4 || ps[0].(map[string]any)["status"] != false {
+			t.Errorf("new group = %v", ng)
+		}
 		// Items: a bare array of what was added.
 		g1 := groups[1].(map[string]any)["group_id"].(string)
 		r = h.do("POST", "/product-collections/"+id+"/groups/"+g1+"/items", key, fmt.Sprintf(`{"products":[{"product_id":%q}]}`, p3))
@@ -96,7 +102,7 @@ func TestCollectionsWire(t *testing.T) {
 		}
 		// Lists carry products_count; archive moves the collection out of them.
 		l := h.do("GET", "/product-collections", key, "").json(t)["items"].([]any)
-		if len(l) != 1 || l[0].(map[string]any)["products_count"] != 3.0 {
+		if len(l) != 1 || l[0].(map[string]any)["products_count"] != 4.0 {
 			t.Errorf("list = %v", l)
 		}
 		if r := h.do("DELETE", "/product-collections/"+id+"/groups/"+g1, key, ""); r.status != 204 || len(r.body) != 0 {
