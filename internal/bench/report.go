@@ -45,6 +45,24 @@ func (r *Report) Table(w io.Writer) {
 			s.Pricebook.P999, s.Baseline.P99, s.P99Ratio, s.Pricebook.Errors, s.Target, met)
 	}
 	tw.Flush()
+	if len(r.Storage) > 0 {
+		fmt.Fprintf(w, "\nBare pgx over the same connections (the storage ceiling), and Pricebook against it:\n\n")
+		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
+		fmt.Fprintln(tw, "| pgx operation\t req/s\t p99 ms\t Pricebook scenario\t its req/s\t ratio\t")
+		fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t")
+		for _, op := range [][2]string{{"insert", "create_product"}, {"select", "get_product"}} {
+			st, ok := r.Storage[op[0]]
+			if !ok {
+				continue
+			}
+			for _, s := range r.Scenarios {
+				if s.Name == op[1] && st.RPS > 0 {
+					fmt.Fprintf(tw, "| %s\t %.0f\t %.2f\t %s\t %.0f\t %.2f\t\n", op[0], st.RPS, st.P99, s.Name, s.Pricebook.RPS, s.Pricebook.RPS/st.RPS)
+				}
+			}
+		}
+		tw.Flush()
+	}
 }
 
 // SVG draws throughput and p99 per scenario, Pricebook beside baseline.

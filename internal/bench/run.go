@@ -37,6 +37,8 @@ type Report struct {
 	StartupMS float64 `json:"startup_ms"`
 	// MaxRSSMB is the server's peak resident memory over the run.
 	MaxRSSMB float64 `json:"max_rss_mb"`
+	// Storage holds bare pgx figures on PostgreSQL: insert and select.
+	Storage map[string]Result `json:"storage_baseline,omitempty"`
 }
 
 // ScenarioRun is one scenario's figures.

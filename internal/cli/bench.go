@@ -75,6 +75,14 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	rep.Engine = string(engine)
+	if engine == store.Postgres {
+		fmt.Fprintf(e.stderr, "bare pgx baseline ...\n")
+		ins, sel, err := bench.PgxBaseline(ctx, *db, *conns, *duration)
+		if err != nil {
+			return fmt.Errorf("pgx baseline: %w", err)
+		}
+		rep.Storage = map[string]bench.Result{"insert": ins, "select": sel}
+	}
 	rep.StartupMS = float64(pb.Ready.Microseconds()) / 1000
 	rep.MaxRSSMB = pb.RSSMB()
 	host, _ := os.Hostname()
