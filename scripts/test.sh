@@ -50,6 +50,11 @@ go build ./...
 
 if [[ -z ${PRICEBOOK_TEST_POSTGRES:-} ]]; then
 	begin "start PostgreSQL"
+	# The machine image ships Debian's postgresql-15; install it when a
+	# machine lacks it and we may.
+	if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+	fi
 	# Its own temp directory, not one under $work: pg.sh hands the whole
 	# directory to the postgres user, which could not enter a root-only
 	# parent.
