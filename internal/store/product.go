@@ -42,7 +42,7 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		return err
 	}
 	return s.write(ctx, func(t *tx) error {
-		if err := s.checkProductRefs(ctx, t, tn, p); err != nil {
+		if err := s.checkProductRefs(ctx, t, tn, p, nil); err != nil {
 			return err
 		}
 		_, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
@@ -180,6 +180,7 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 		if p.Archived {
 			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is archived; unarchive it before updating", id)
 		}
+		held := referencesOf(p)
 		u.Apply(p)
 		var pr catalog.Problems
 		p.Validate(&pr)
@@ -187,7 +188,7 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 			return err
 		}
 		p.Price.Normalize()
-		if err := s.checkProductRefs(ctx, t, tn, p); err != nil {
+		if err := s.checkProductRefs(ctx, t, tn, p, held); err != nil {
 			return err
 		}
 		doc, err := json.Marshal(p)

@@ -2,10 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/pricebook/pricebook/internal/catalog"
@@ -19,7 +15,9 @@ import (
 // or deleted, so an unrelated PATCH never fails on it; only references a
 // request adds must be usable. On PostgreSQL the checked rows are locked
 // FOR SHARE, so a concurrent archive or delete waits for this write.
-func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, p *catalog.Product) error {
+// held are the references the stored product had before this write
+// (referencesOf; empty for a new product).
+func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, p *catalog.Product, held map[string]bool) error {
 	if err := s.checkBrand(ctx, t, tn, p.BrandID); err != nil {
 		return err
 	}
@@ -28,11 +26,6 @@ func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, 
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	held, err := heldRefs(ctx, t, p.ID)
-	if err != nil {
-		return err
-	}
-
 	addons, err := s.refStates(ctx, t, tn, "addons", "FALSE", p.Addons)
 	if err != nil {
 		return err
@@ -135,22 +128,13 @@ func (s *Store) refStates(ctx context.Context, t *tx, tn catalog.Tenant, table, 
 	return out, rows.Err()
 }
 
-// heldRefs returns every id the stored product with this id refers to;
-// none while the product is being created.
-func heldRefs(ctx context.Context, t *tx, productID string) (map[string]bool, error) {
-	var doc string
-	err := t.queryRow(ctx, "SELECT doc FROM products WHERE id = ?", productID).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var old catalog.Product
-	if err := json.Unmarshal([]byte(doc), &old); err != nil {
-		return nil, fmt.Errorf("store: product %s: %w", productID, err)
-	}
+// referencesOf returns every id a stored product refers to: the
+// references a write may keep even if their targets are gone since.
+func referencesOf(old *catalog.Product) map[string]bool {
 	held := map[string]bool{}
+	if old == nil {
+		return held
+	}
 	for _, id := range old.Addons {
 		held[id] = true
 	}
@@ -166,7 +150,7 @@ func heldRefs(ctx context.Context, t *tx, productID string) (map[string]bool, er
 	for _, id := range old.Entitlements {
 		held[id] = true
 	}
-	return held, nil
+	return held
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
