@@ -39,7 +39,7 @@ func addonResponse(a *catalog.Addon) addonOut {
 
 func (a *API) createAddon(w http.ResponseWriter, r *http.Request) error {
 	var in addonIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems

@@ -120,7 +120,7 @@ func (a *API) getBrand(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) updateBrand(w http.ResponseWriter, r *http.Request) error {
 	var in brandIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	b, err := a.store.UpdateBrand(r.Context(), tenant(r), r.PathValue("id"), brandPatchOf(&in))

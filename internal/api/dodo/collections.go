@@ -11,7 +11,7 @@ import (
 
 func (a *API) createCollection(w http.ResponseWriter, r *http.Request) error {
 	var in collectionIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems
@@ -180,7 +180,7 @@ func (a *API) unarchiveCollection(w http.ResponseWriter, r *http.Request) error 
 
 func (a *API) createGroup(w http.ResponseWriter, r *http.Request) error {
 	var in groupIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems
@@ -223,7 +223,7 @@ func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) addItems(w http.ResponseWriter, r *http.Request) error {
 	var in itemsIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems
@@ -252,7 +252,7 @@ func (a *API) addItems(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) updateItem(w http.ResponseWriter, r *http.Request) error {
 	var in itemPatchIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	if in.Status == nil {

@@ -16,7 +16,7 @@ const kindDocumented500 catalog.Kind = 500
 
 func (a *API) createCredit(w http.ResponseWriter, r *http.Request) error {
 	var in creditIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems

@@ -18,10 +18,21 @@ func invalid(format string, args ...any) error {
 	return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", format, args...)
 }
 
+// decodeInto reads a JSON object body into v, for requests where absent
+// and null mean the same (creates): one decoding pass instead of two.
+func decodeInto(r *http.Request, v any) error {
+	_, err := decode(r, v, false)
+	return err
+}
+
 // decodeBody reads a JSON object body into v and reports which top-level
 // keys were present (and which were null), for PATCH semantics. Unknown
 // fields are ignored, as the real API's deserializer does.
 func decodeBody(r *http.Request, v any) (present map[string]json.RawMessage, err error) {
+	return decode(r, v, true)
+}
+
+func decode(r *http.Request, v any, withPresent bool) (present map[string]json.RawMessage, err error) {
 	body, err := httpx.ReadBody(r)
 	if err != nil {
 		return nil, err
@@ -36,8 +47,10 @@ func decodeBody(r *http.Request, v any) (present map[string]json.RawMessage, err
 	if httpx.JSONTooDeep(body, httpx.MaxJSONDepth) {
 		return nil, invalid("request body nests deeper than %d levels", httpx.MaxJSONDepth)
 	}
-	if err := json.Unmarshal(body, &present); err != nil {
-		return nil, jsonError(err)
+	if withPresent {
+		if err := json.Unmarshal(body, &present); err != nil {
+			return nil, jsonError(err)
+		}
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return nil, jsonError(err)

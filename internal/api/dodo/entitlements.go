@@ -10,7 +10,7 @@ import (
 
 func (a *API) createEntitlement(w http.ResponseWriter, r *http.Request) error {
 	var in entitlementIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems
@@ -107,7 +107,7 @@ func (a *API) listEntitlements(w http.ResponseWriter, r *http.Request) error {
 // entitlement's type, which never changes.
 func (a *API) updateEntitlement(w http.ResponseWriter, r *http.Request) error {
 	var in entitlementIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	tn, id := tenant(r), r.PathValue("id")

@@ -89,7 +89,7 @@ func filterResponse(f *catalog.MeterFilter) *filterOut {
 
 func (a *API) createMeter(w http.ResponseWriter, r *http.Request) error {
 	var in meterIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems

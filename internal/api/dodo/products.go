@@ -11,7 +11,7 @@ import (
 
 func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 	var in productIn
-	if _, err := decodeBody(r, &in); err != nil {
+	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
 	var pr catalog.Problems
