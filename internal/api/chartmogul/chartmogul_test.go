@@ -1,7 +1,6 @@
 package chartmogul_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,9 +10,9 @@ import (
 	"testing"
 
 	"github.com/pricebook/pricebook/internal/api/chartmogul"
-	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/store/storetest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -28,25 +27,7 @@ type harness struct {
 
 func newHarness(t testing.TB, st *store.Store) *harness {
 	t.Helper()
-	ctx := context.Background()
-	a, _ := st.CreateBusiness(ctx, "A")
-	b, _ := st.CreateBusiness(ctx, "B")
-	mk := func(bid string, mode catalog.Mode, ro bool) string {
-		tok, _, err := st.CreateKey(ctx, bid, mode, ro)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
-	h := &harness{t: t, st: st, h: chartmogul.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), keys: map[string]string{
-		"a": mk(a.ID, catalog.ModeTest, false), "aLive": mk(a.ID, catalog.ModeLive, false),
-		"aRO": mk(a.ID, catalog.ModeTest, true), "b": mk(b.ID, catalog.ModeTest, false),
-	}}
-	h.keys["revoked"] = mk(a.ID, catalog.ModeTest, false)
-	if err := st.RevokeKey(ctx, h.keys["revoked"]); err != nil {
-		t.Fatal(err)
-	}
-	return h
+	return &harness{t: t, st: st, h: chartmogul.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), keys: storetest.Keys(t, st)}
 }
 
 type response struct {

@@ -1,7 +1,6 @@
 package dodo_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/pricebook/pricebook/internal/api/dodo"
-	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
@@ -28,25 +26,8 @@ type harness struct {
 }
 
 func newHarness(t testing.TB, st *store.Store) *harness {
-	ctx := context.Background()
-	a, _ := st.CreateBusiness(ctx, "A")
-	b, _ := st.CreateBusiness(ctx, "B")
-	mk := func(bid string, mode catalog.Mode, ro bool) string {
-		tok, _, err := st.CreateKey(ctx, bid, mode, ro)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
-	}
-	h := &harness{t: t, st: st, h: dodo.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), keys: map[string]string{
-		"a": mk(a.ID, catalog.ModeTest, false), "aLive": mk(a.ID, catalog.ModeLive, false),
-		"aRO": mk(a.ID, catalog.ModeTest, true), "b": mk(b.ID, catalog.ModeTest, false),
-	}}
-	h.keys["revoked"] = mk(a.ID, catalog.ModeTest, false)
-	if err := st.RevokeKey(ctx, h.keys["revoked"]); err != nil {
-		t.Fatal(err)
-	}
-	return h
+	t.Helper()
+	return &harness{t: t, st: st, h: dodo.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), keys: storetest.Keys(t, st)}
 }
 
 type response struct {

@@ -47,3 +47,32 @@ func Tenant(t testing.TB, st *store.Store) catalog.Tenant {
 	}
 	return catalog.Tenant{BusinessID: b.ID, Mode: catalog.ModeTest}
 }
+
+// Keys creates businesses A and B and returns API keys by role: "a" (A,
+// test mode), "aLive" (A, live mode), "aRO" (A, test, read-only), "b" (B,
+// test) and "revoked" (A, test, revoked).
+func Keys(t testing.TB, st *store.Store) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	a, errA := st.CreateBusiness(ctx, "A")
+	b, errB := st.CreateBusiness(ctx, "B")
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	mk := func(bid string, mode catalog.Mode, ro bool) string {
+		tok, _, err := st.CreateKey(ctx, bid, mode, ro)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	keys := map[string]string{
+		"a": mk(a.ID, catalog.ModeTest, false), "aLive": mk(a.ID, catalog.ModeLive, false),
+		"aRO": mk(a.ID, catalog.ModeTest, true), "b": mk(b.ID, catalog.ModeTest, false),
+		"revoked": mk(a.ID, catalog.ModeTest, false),
+	}
+	if err := st.RevokeKey(ctx, keys["revoked"]); err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
