@@ -64,7 +64,7 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
 // Start runs exe with args, waits for its "listening on" line and, when
 // ready is set, for GET ready to answer 200.
-func Start(exe string, args []string, ready string, logw io.Writer) (*Process, error) {
+func Start(exe string, args []string, ready string) (*Process, error) {
 	cmd := exec.Command(exe, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

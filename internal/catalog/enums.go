@@ -2,25 +2,6 @@ package catalog
 
 import "strings"
 
-// Mode separates test data from live data; every key belongs to one.
-type Mode string
-
-// The two modes.
-const (
-	ModeTest Mode = "test"
-	ModeLive Mode = "live"
-)
-
-// Valid reports whether m is a known mode.
-func (m Mode) Valid() bool { return m == ModeTest || m == ModeLive }
-
-// Tenant is the partition all data lives in: one business in one mode.
-// Objects of another tenant do not exist for a caller.
-type Tenant struct {
-	BusinessID string
-	Mode       Mode
-}
-
 // Currencies is the full ISO 4217 list the catalog accepts.
 var Currencies = setOf(strings.Fields(`AED ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB
 BRL BSD BWP BYN BZD CAD CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ETB EUR FJD FKP GBP GEL

@@ -1,7 +1,5 @@
 package catalog
 
-import "time"
-
 // ProductPatch is a partial update of a product. A nil pointer leaves the
 // field unchanged; PricingMode is the one field whose null clears it.
 // CreditEntitlements and Entitlements, when non-nil, replace the whole set.
@@ -115,21 +113,3 @@ type Page struct {
 
 // Offset is the number of rows before the page.
 func (p Page) Offset() int { return p.Size * p.Number }
-
-// Business is a tenant's business; its primary brand shares its id.
-type Business struct {
-	ID        string
-	Name      string
-	CreatedAt time.Time
-}
-
-// APIKey is a stored API key; the secret itself is never kept.
-type APIKey struct {
-	ID         string
-	BusinessID string
-	Mode       Mode
-	ReadOnly   bool
-	Prefix     string
-	CreatedAt  time.Time
-	RevokedAt  *time.Time
-}

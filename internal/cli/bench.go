@@ -54,12 +54,12 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	if *pprofAddr != "" {
 		serveArgs = append(serveArgs, "--pprof", *pprofAddr)
 	}
-	pb, err := bench.Start(exe, serveArgs, "/readyz", e.stderr)
+	pb, err := bench.Start(exe, serveArgs, "/readyz")
 	if err != nil {
 		return err
 	}
 	defer pb.Stop()
-	base, err := bench.Start(exe, []string{"bench-baseline", "--addr", "127.0.0.1:0"}, "", e.stderr)
+	base, err := bench.Start(exe, []string{"bench-baseline", "--addr", "127.0.0.1:0"}, "")
 	if err != nil {
 		return err
 	}

@@ -421,10 +421,6 @@ func productListItemOf(p *catalog.Product, refs *store.ProductRefs) productListI
 	}
 }
 
-// priceResponse renders a price with exactly its variant's keys, without
-// the meters' own fields.
-func priceResponse(p *catalog.Price) any { return priceWithRefs(p, nil) }
-
 // priceWithRefs renders a price; a usage-based price's meters carry the
 // name, description and unit of the meter in refs.
 func priceWithRefs(p *catalog.Price, refs *store.ProductRefs) any {
