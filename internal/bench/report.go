@@ -30,8 +30,8 @@ func (r *Report) Write(dir string) error {
 
 // Table writes the report as a Markdown table.
 func (r *Report) Table(w io.Writer) {
-	fmt.Fprintf(w, "engine %s, %d connections, %s per scenario, start-up to /readyz %.0f ms, peak RSS %.0f MB\n\n",
-		r.Engine, r.Conns, r.Duration, r.StartupMS, r.MaxRSSMB)
+	fmt.Fprintf(w, "engine %s, %d connections, %s per scenario, start-up to /readyz %.0f ms, peak RSS %.0f MB, server `%s`\n\n",
+		r.Engine, r.Conns, r.Duration, r.StartupMS, r.MaxRSSMB, r.Server)
 	tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
 	fmt.Fprintln(tw, "| scenario\t req/s\t baseline req/s\t ratio\t p50 ms\t p90 ms\t p99 ms\t p99.9 ms\t baseline p99 ms\t p99 ratio\t errors\t target\t met\t")
 	fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t")

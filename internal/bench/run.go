@@ -27,8 +27,10 @@ type Config struct {
 
 // Report is a whole run: every scenario against Pricebook and the baseline.
 type Report struct {
-	Machine   string        `json:"machine"`
-	Engine    string        `json:"engine"`
+	Machine string `json:"machine"`
+	Engine  string `json:"engine"`
+	// Server is the server's command line after "serve".
+	Server    string        `json:"server"`
 	Conns     int           `json:"conns"`
 	Duration  string        `json:"duration_per_scenario"`
 	Started   time.Time     `json:"started"`

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/bench"
@@ -27,6 +28,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	scenarios := fs.String("scenarios", "all", "comma-separated scenario names")
 	out := fs.String("out", "bench-results", "directory for results.json, results.md and results.svg")
 	pprofAddr := fs.String("pprof", "", "start the server with --pprof on this address, to profile it during the run")
+	readCacheMB := fs.Int("read-cache-mb", -1, "start the server with --read-cache-mb (0 measures reads without the read cache; default: the server's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +56,9 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	if *pprofAddr != "" {
 		serveArgs = append(serveArgs, "--pprof", *pprofAddr)
 	}
+	if *readCacheMB >= 0 {
+		serveArgs = append(serveArgs, "--read-cache-mb", fmt.Sprint(*readCacheMB))
+	}
 	pb, err := bench.Start(exe, serveArgs, "/readyz")
 	if err != nil {
 		return err
@@ -75,6 +80,8 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	rep.Engine = string(engine)
+	rep.Server = strings.Join(append([]string{"pricebook"}, serveArgs...), " ")
+	rep.Server = strings.Replace(rep.Server, *db, redact(*db), 1)
 	if engine == store.Postgres {
 		fmt.Fprintf(e.stderr, "bare pgx baseline ...\n")
 		ins, sel, err := bench.PgxBaseline(ctx, *db, *conns, *duration)
@@ -97,7 +104,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 
 // seed creates a business with a key and n products, through the store.
 func seed(ctx context.Context, db string, n int) (key string, ids []string, engine store.Engine, err error) {
-	st, err := openStore(ctx, db)
+	st, err := ownStore(ctx, db)
 	if err != nil {
 		return "", nil, "", err
 	}

@@ -44,11 +44,19 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		return err
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	return err
+	writeBody(w, status, buf.Bytes())
+	return nil
+}
+
+// encodeJSON returns v encoded as WriteJSON sends it, in a slice of its own.
+func encodeJSON(v any) ([]byte, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // WriteEmpty answers with status and no body. For 200 a JSON content type

@@ -63,6 +63,12 @@ type Store struct {
 	stmtCount      atomic.Int64
 	stmtCache      bool
 
+	// version counts committed write transactions; owner is set when this
+	// process holds the SQLite file's owner lock, so that version tracks
+	// every change (version.go).
+	version atomic.Uint64
+	owner   *ownerLock
+
 	// The SQLite group-commit writer (writer.go).
 	writes     chan *writeReq
 	writerDone chan struct{}
@@ -74,6 +80,10 @@ type Store struct {
 type Options struct {
 	// ReadConns is the size of the SQLite read pool (default: 2×CPUs, ≥4).
 	ReadConns int
+	// Owner makes the process the only one that may open a SQLite file
+	// with Owner set (a server; bulk loads), so that Version sees every
+	// change to the catalog. Open fails while another process owns it.
+	Owner bool
 }
 
 // Open opens the database named by dsn: a postgres:// (or postgresql://)
@@ -101,8 +111,19 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.r = s.w
 	} else {
 		s.engine = SQLite
+		if opt.Owner && dsn != ":memory:" {
+			lock, err := lockOwner(dsn)
+			if err != nil {
+				return nil, err
+			}
+			s.owner = lock
+		}
 		if err := s.openSQLite(dsn, opt); err != nil {
+			s.owner.release()
 			return nil, err
+		}
+		if dsn == ":memory:" {
+			s.owner = &ownerLock{} // one connection of one process
 		}
 		s.startWriter()
 	}
@@ -180,6 +201,9 @@ func (s *Store) Close() error {
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
+	// Last: closing the lock's descriptor while SQLite still had the file
+	// open would drop SQLite's own POSIX locks.
+	s.owner.release()
 	return err
 }
 
@@ -308,7 +332,9 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 		sqlTx.Rollback()
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	s.version.Add(1)
+	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil

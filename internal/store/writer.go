@@ -123,6 +123,9 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			}
 		}
 	}
+	// Before anyone hears of the commit, so that a read that starts after
+	// an answered write never takes an older cached answer (version.go).
+	s.version.Add(1)
 	for i, r := range batch {
 		r.done <- errs[i]
 	}

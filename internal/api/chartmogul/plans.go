@@ -106,11 +106,13 @@ func (a *API) listPlans(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	list, err := a.store.ListPlans(r.Context(), tenant(r), f)
-	if err != nil {
-		return err
-	}
-	return httpx.WriteJSON(w, http.StatusOK, planListResponse(list, page))
+	return a.cached(w, r, func() (any, error) {
+		list, err := a.store.ListPlans(r.Context(), tenant(r), f)
+		if err != nil {
+			return nil, err
+		}
+		return planListResponse(list, page), nil
+	})
 }
 
 func (a *API) getPlan(w http.ResponseWriter, r *http.Request) error {
@@ -118,11 +120,13 @@ func (a *API) getPlan(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrPlanNotFound
 	}
-	p, err := a.store.GetPlan(r.Context(), tenant(r), id)
-	if err != nil {
-		return err
-	}
-	return httpx.WriteJSON(w, http.StatusOK, planResponse(&p))
+	return a.cached(w, r, func() (any, error) {
+		p, err := a.store.GetPlan(r.Context(), tenant(r), id)
+		if err != nil {
+			return nil, err
+		}
+		return planResponse(&p), nil
+	})
 }
 
 // updatePlan changes name, interval_count and interval_unit. Null counts

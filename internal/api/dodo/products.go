@@ -33,21 +33,23 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getProduct(w http.ResponseWriter, r *http.Request) error {
-	return a.writeProduct(w, r, tenant(r), r.PathValue("id"))
+	return a.cached(w, r, func() (any, error) {
+		return a.renderProduct(r, tenant(r), r.PathValue("id"))
+	})
 }
 
-// writeProduct answers with a product as it is stored now, so references
+// renderProduct renders a product as it is stored now, so references
 // render from the referenced objects' current state.
-func (a *API) writeProduct(w http.ResponseWriter, r *http.Request, tn catalog.Tenant, id string) error {
+func (a *API) renderProduct(r *http.Request, tn catalog.Tenant, id string) (any, error) {
 	p, err := a.store.GetProduct(r.Context(), tn, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	refs, err := a.store.LoadProductRefs(r.Context(), tn, []*catalog.Product{p})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, productResponse(p, refs))
+	return productResponse(p, refs), nil
 }
 
 func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
@@ -59,22 +61,24 @@ func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	items := make([]productListItem, 0, f.Page.Size)
-	if f.Page.Size > 0 {
-		list, err := a.store.ListProducts(r.Context(), tenant(r), f)
-		if err != nil {
-			return err
+	return a.cached(w, r, func() (any, error) {
+		items := make([]productListItem, 0, f.Page.Size)
+		if f.Page.Size > 0 {
+			list, err := a.store.ListProducts(r.Context(), tenant(r), f)
+			if err != nil {
+				return nil, err
+			}
+			// One look-up per referenced table for the whole page.
+			refs, err := a.store.LoadProductRefs(r.Context(), tenant(r), list)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range list {
+				items = append(items, productListItemOf(p, refs))
+			}
 		}
-		// One look-up per referenced table for the whole page.
-		refs, err := a.store.LoadProductRefs(r.Context(), tenant(r), list)
-		if err != nil {
-			return err
-		}
-		for _, p := range list {
-			items = append(items, productListItemOf(p, refs))
-		}
-	}
-	return httpx.WriteJSON(w, http.StatusOK, listOut[productListItem]{Items: items})
+		return listOut[productListItem]{Items: items}, nil
+	})
 }
 
 func (a *API) updateProduct(w http.ResponseWriter, r *http.Request) error {

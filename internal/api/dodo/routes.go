@@ -21,10 +21,19 @@ type API struct {
 	log     *slog.Logger
 	mux     *http.ServeMux
 	limiter *httpx.RateLimiter
+	// reads caches rendered product reads while the data is unchanged.
+	reads *httpx.ReadCache
 }
+
+// readCacheBytes bounds the face's own read cache.
+const readCacheBytes = 32 << 20
 
 // SetRateLimiter limits requests per API key; nil (the default) is off.
 func (a *API) SetRateLimiter(l *httpx.RateLimiter) { a.limiter = l }
+
+// SetReadCache replaces the face's own read cache (nil turns it off), so
+// that faces can share one.
+func (a *API) SetReadCache(c *httpx.ReadCache) { a.reads = c }
 
 // Route is one entry of the route table.
 type Route struct {
@@ -34,7 +43,7 @@ type Route struct {
 
 // New returns the Dodo face with its routes registered.
 func New(st *store.Store, logger *slog.Logger) *API {
-	a := &API{store: st, log: logger, mux: http.NewServeMux()}
+	a := &API{store: st, log: logger, mux: http.NewServeMux(), reads: httpx.NewReadCache(st, readCacheBytes)}
 	for _, rt := range a.Routes() {
 		a.mux.Handle(rt.Pattern, httpx.Adapt(a.writeError, a.authenticate(rt.Pattern, rt.Handler)))
 	}
@@ -77,6 +86,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 type tenantKey struct{}
+
+// cached answers a read through the read cache, scoped to the tenant.
+func (a *API) cached(w http.ResponseWriter, r *http.Request, render func() (any, error)) error {
+	tn := tenant(r)
+	return a.reads.JSON(w, r, tn.BusinessID+"|"+string(tn.Mode), render)
+}
 
 // tenant returns the caller's partition, set by authenticate.
 func tenant(r *http.Request) catalog.Tenant {

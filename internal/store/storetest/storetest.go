@@ -27,7 +27,8 @@ func Open(t testing.TB, engine store.Engine) *store.Store {
 		dsn = pgtest.DSN(t)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, store.Options{})
+	// As a server opens it: on SQLite the owner, so read caches are on.
+	st, err := store.Open(ctx, dsn, store.Options{Owner: true})
 	if err != nil {
 		t.Fatalf("open %s: %v", engine, err)
 	}

@@ -1,0 +1,111 @@
+package httpx
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+)
+
+// Versioner reports the data version a cached answer is valid for, and
+// whether versions can be trusted at all (see store.Store.Version).
+type Versioner interface {
+	Version() (uint64, bool)
+}
+
+// ReadCache keeps the rendered bodies of successful reads, each valid for
+// exactly the data version it was rendered from: any committed write moves
+// the version and so retires every entry at once. It is bounded by the
+// bytes it holds; past the bound it forgets about half its entries.
+type ReadCache struct {
+	v   Versioner
+	max int
+
+	mu    sync.Mutex
+	m     map[string]cachedBody
+	bytes int
+}
+
+type cachedBody struct {
+	version uint64
+	body    []byte
+}
+
+// NewReadCache returns a cache of at most maxBytes of bodies over v.
+func NewReadCache(v Versioner, maxBytes int) *ReadCache {
+	return &ReadCache{v: v, max: maxBytes}
+}
+
+// JSON answers r with 200 and the body cached for it if that is still
+// current; otherwise it calls render, answers with its value as WriteJSON
+// would and keeps the body for the version read before render ran (so a
+// write that commits while render reads retires the entry). The answer
+// must depend only on the data, the path, the query as sent and scope,
+// which names the caller's partition (tenant). A nil cache only renders.
+func (c *ReadCache) JSON(w http.ResponseWriter, r *http.Request, scope string, render func() (any, error)) error {
+	var version uint64
+	ok := false
+	if c != nil {
+		version, ok = c.v.Version()
+	}
+	var key string
+	if ok {
+		key = scope + "|" + r.URL.Path + "?" + r.URL.RawQuery
+		c.mu.Lock()
+		e, hit := c.m[key]
+		c.mu.Unlock()
+		if hit && e.version == version {
+			writeBody(w, http.StatusOK, e.body)
+			return nil
+		}
+	}
+	v, err := render()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return WriteJSON(w, http.StatusOK, v)
+	}
+	body, err := encodeJSON(v)
+	if err != nil {
+		return err
+	}
+	c.put(key, version, body)
+	writeBody(w, http.StatusOK, body)
+	return nil
+}
+
+func (c *ReadCache) put(key string, version uint64, body []byte) {
+	size := len(key) + len(body)
+	if size > c.max/16 {
+		return // one answer may not crowd out the rest
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]cachedBody)
+	}
+	if old, ok := c.m[key]; ok {
+		c.bytes -= len(key) + len(old.body)
+	}
+	if c.bytes+size > c.max {
+		// Forget about half, chosen by the map's random order.
+		n := 0
+		for k, e := range c.m {
+			if n%2 == 0 {
+				delete(c.m, k)
+				c.bytes -= len(k) + len(e.body)
+			}
+			n++
+		}
+	}
+	c.m[key] = cachedBody{version: version, body: body}
+	c.bytes += size
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
