@@ -10,11 +10,11 @@ import (
 )
 
 // Prepare creates, over HTTP, the collections, groups and ChartMogul
-// objects the scenarios use. products are existing product ids; the last
-// free of them are kept out of reads' way for add_items.
-func Prepare(ctx context.Context, base, key string, products []string) (*Fixtures, error) {
-	f := &Fixtures{Key: key, Products: products, Free: products[len(products)/2:], Seeded: len(products)}
-	f.Products = products[:len(products)/2]
+// objects the scenarios use. products are existing product ids: the
+// first reads are what the read scenarios pick from; the rest are kept out
+// of their way for collections and add_items.
+func Prepare(ctx context.Context, base, key string, products []string, reads int) (*Fixtures, error) {
+	f := &Fixtures{Key: key, Products: products[:reads], Free: products[reads:], Seeded: len(products)}
 	auth := "Bearer " + key
 	for i := 0; i < 300; i++ {
 		p := f.Free[len(f.Free)-1]

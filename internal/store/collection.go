@@ -248,11 +248,11 @@ type groupItem struct {
 
 // loadItems loads the memberships matching cond (on collection_items i,
 // with one argument) in group order, each with its product as it is now.
-func (s *Store) loadItems(ctx context.Context, t *tx, cond, arg string) ([]groupItem, error) {
+func (s *Store) loadItems(ctx context.Context, t *tx, cond string, args ...any) ([]groupItem, error) {
 	rows, err := t.query(ctx, `SELECT i.id, i.group_id, i.status, `+productColumns+`
 		FROM collection_items i JOIN products p ON p.id = i.product_id
 		LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE
-		WHERE `+cond+` ORDER BY i.group_id, i.position, i.id`, arg)
+		WHERE `+cond+` ORDER BY i.group_id, i.position, i.id`, args...)
 	if err != nil {
 		return nil, err
 	}

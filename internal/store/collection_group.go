@@ -267,18 +267,17 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, err
 	}
-	// Only the group's items are loaded, and the new ones kept, in order.
-	want := make(map[string]bool, len(added))
-	for _, id := range added {
-		want[id] = true
+	// Only the new items are loaded (by id: their cost must not grow with
+	// the group), in the group's order.
+	args := make([]any, len(added))
+	for i, id := range added {
+		args[i] = id
 	}
 	var out []catalog.CollectionItem
 	err = s.read(ctx, func(t *tx) error {
-		items, err := s.loadItems(ctx, t, "i.group_id = ?", groupID)
+		items, err := s.loadItems(ctx, t, "i.id IN ("+placeholders(len(added))+")", args...)
 		for _, it := range items {
-			if want[it.ID] {
-				out = append(out, it.CollectionItem)
-			}
+			out = append(out, it.CollectionItem)
 		}
 		return err
 	})

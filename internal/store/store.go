@@ -135,7 +135,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 }
 
 func (s *Store) openSQLite(path string, opt Options) error {
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_time_format=sqlite"
+	// temp_store: statement and savepoint journals in memory instead of
+	// temporary files (they were a twentieth of a create's cost).
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_time_format=sqlite"
 	if path == ":memory:" {
 		// An in-memory database lives in one connection, so reads and
 		// writes share it.
