@@ -60,6 +60,7 @@ type Store struct {
 	// Prepared statements by query text, per pool (SQLite only: pgx keeps
 	// its own statement cache). Parsing SQL was a fifth of a point read.
 	rStmts, wStmts sync.Map
+	preparing      sync.Map // read-transaction queries being prepared
 	stmtCount      atomic.Int64
 	stmtCache      bool
 
@@ -296,6 +297,12 @@ func (s *Store) prepared(db *sql.DB, query string, inTx bool) *sql.Stmt {
 	} else if inTx {
 		if v, ok := cache.Load(query); ok {
 			return v.(*sql.Stmt)
+		}
+		// Prepared in the background, where waiting for a free
+		// connection holds none, for the next time (read transactions'
+		// queries were otherwise parsed on every use).
+		if _, pending := s.preparing.LoadOrStore(query, true); !pending {
+			go s.prepared(db, query, false)
 		}
 		return nil
 	}
