@@ -110,15 +110,20 @@ func productIDs(items []catalog.ItemInput) []string {
 	return ids
 }
 
-// groupItemIDs returns a group's membership ids in order, or KindNotFound
-// when the group is not in the collection.
-func (s *Store) groupItemIDs(ctx context.Context, t *tx, collectionID, groupID string) ([]string, error) {
+// checkGroup returns KindNotFound when the group is not in the collection.
+func (s *Store) checkGroup(ctx context.Context, t *tx, collectionID, groupID string) error {
 	var one int
 	err := t.queryRow(ctx, "SELECT 1 FROM collection_groups WHERE id = ? AND collection_id = ?", groupID, collectionID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, catalog.NotFound("Group", groupID)
+		return catalog.NotFound("Group", groupID)
 	}
-	if err != nil {
+	return err
+}
+
+// groupItemIDs returns a group's membership ids in order, or KindNotFound
+// when the group is not in the collection.
+func (s *Store) groupItemIDs(ctx context.Context, t *tx, collectionID, groupID string) ([]string, error) {
+	if err := s.checkGroup(ctx, t, collectionID, groupID); err != nil {
 		return nil, err
 	}
 	return s.column(ctx, t, "SELECT id FROM collection_items WHERE group_id = ? ORDER BY position, id", groupID)
@@ -247,7 +252,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
-		if _, err := s.groupItemIDs(ctx, t, collectionID, groupID); err != nil {
+		if err := s.checkGroup(ctx, t, collectionID, groupID); err != nil {
 			return err
 		}
 		if err := s.checkMembers(ctx, t, tn, collectionID, ids); err != nil {

@@ -73,8 +73,13 @@ type Store struct {
 	// The SQLite group-commit writer (writer.go).
 	writes     chan *writeReq
 	writerDone chan struct{}
-	closeMu    sync.RWMutex
-	closed     bool
+	// The SQLite checkpointer (writer.go), for WAL files.
+	checkpoints bool
+	ckpt        chan struct{}
+	ckptDone    chan struct{}
+	restartDue  atomic.Bool
+	closeMu     sync.RWMutex
+	closed      bool
 }
 
 // Options tune Open.
@@ -153,7 +158,9 @@ func (s *Store) openSQLite(path string, opt Options) error {
 		return nil
 	}
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
-	w, err := sql.Open("sqlite", u+"?"+pragmas+"&_pragma=journal_mode(WAL)&_txlock=immediate")
+	// wal_autocheckpoint(0): the writer never copies the WAL back into
+	// the database itself; the checkpointer does, beside it (writer.go).
+	w, err := sql.Open("sqlite", u+"?"+pragmas+"&_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return err
 	}
@@ -182,6 +189,7 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	r.SetConnMaxIdleTime(0)
 	s.w, s.r = w, r
 	s.stmtCache = true
+	s.checkpoints = true
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // maxBatch bounds how many waiting writes one SQLite transaction commits.
@@ -28,6 +29,11 @@ type writeReq struct {
 func (s *Store) startWriter() {
 	s.writes = make(chan *writeReq, maxBatch)
 	s.writerDone = make(chan struct{})
+	if s.checkpoints {
+		s.ckpt = make(chan struct{}, 1)
+		s.ckptDone = make(chan struct{})
+		go s.checkpointLoop()
+	}
 	go s.writeLoop()
 }
 
@@ -44,6 +50,48 @@ func (s *Store) enqueue(ctx context.Context, fn func(*tx) error) error {
 	s.writes <- req
 	s.closeMu.RUnlock()
 	return <-req.done
+}
+
+// checkpointInterval is the least time between two checkpoints;
+// restartFrames is the WAL length (4 KiB frames) past which the writer
+// finishes a checkpoint itself so that the WAL starts over.
+const (
+	checkpointInterval = 50 * time.Millisecond
+	restartFrames      = 2000
+)
+
+// checkpointLoop copies committed WAL frames back into the database file
+// on the writer pool's other connection, at most every
+// checkpointInterval after commits. SQLite's automatic checkpoint ran
+// inside the committing write (copying pages and an fsync of the database
+// file), so every thousand pages one batch of requests waited for it: the
+// tail latency of every write scenario. A PASSIVE checkpoint never blocks
+// the writer or readers, but under a steady write load it never catches
+// up: the writer appends while it copies, and only a WAL copied entirely
+// starts over from the top. So once the WAL is past restartFrames the
+// writer, between two batches, copies the few frames this left behind
+// (finishCheckpoint), and its next transaction starts the WAL over.
+func (s *Store) checkpointLoop() {
+	defer close(s.ckptDone)
+	for range s.ckpt {
+		var busy, frames, copied int
+		err := s.w.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+		if err == nil && frames > restartFrames {
+			s.restartDue.Store(true)
+		}
+		// An error leaves the frames for the next round; the WAL only
+		// grows meanwhile.
+		time.Sleep(checkpointInterval)
+	}
+}
+
+// finishCheckpoint runs on the writer goroutine between batches, when the
+// checkpointer asked for it.
+func (s *Store) finishCheckpoint() {
+	if s.restartDue.Swap(false) {
+		var busy, frames, copied int
+		s.w.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+	}
 }
 
 func (s *Store) writeLoop() {
@@ -63,6 +111,7 @@ func (s *Store) writeLoop() {
 			}
 		}
 		s.commitBatch(batch)
+		s.finishCheckpoint()
 	}
 }
 
@@ -126,6 +175,12 @@ func (s *Store) commitBatch(batch []*writeReq) {
 	// Before anyone hears of the commit, so that a read that starts after
 	// an answered write never takes an older cached answer (version.go).
 	s.version.Add(1)
+	if s.ckpt != nil {
+		select {
+		case s.ckpt <- struct{}{}:
+		default: // one is due already
+		}
+	}
 	for i, r := range batch {
 		r.done <- errs[i]
 	}
@@ -148,10 +203,17 @@ func (s *Store) stopWriter() {
 		return
 	}
 	s.closeMu.Lock()
-	if !s.closed {
+	first := !s.closed
+	if first {
 		s.closed = true
 		close(s.writes)
 	}
 	s.closeMu.Unlock()
 	<-s.writerDone
+	if s.ckpt != nil {
+		if first {
+			close(s.ckpt) // the writer, its only sender, is done
+		}
+		<-s.ckptDone
+	}
 }

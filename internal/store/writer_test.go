@@ -2,7 +2,11 @@ package store_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/store"
@@ -62,4 +66,55 @@ func TestCancelledWriteIsNotApplied(t *testing.T) {
 			t.Errorf("cancelled write stored %d products", len(list))
 		}
 	})
+}
+
+// TestWALStaysBounded: checkpoints run beside the writer, and under a
+// steady write load a passive checkpoint never catches up on its own; the
+// WAL must still start over instead of growing with every write (about
+// 4 KiB a product: 15k products would make a WAL of 60 MB).
+func TestWALStaysBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 15k products")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wal.db")
+	st, err := store.Open(ctx, path, store.Options{Owner: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tn := storetest.Tenant(t, st)
+	var largest int64
+	var wg sync.WaitGroup
+	for w := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 15000 / 64 {
+				if err := st.CreateProduct(ctx, tn, oneTime("p", int64(w*1000+i))); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for {
+		select {
+		case <-done:
+			if largest > 24<<20 {
+				t.Errorf("the WAL grew to %d MB under a steady write load", largest>>20)
+			}
+			t.Logf("largest WAL: %.1f MB", float64(largest)/(1<<20))
+			return
+		case <-time.After(20 * time.Millisecond):
+			if fi, err := os.Stat(path + "-wal"); err == nil {
+				largest = max(largest, fi.Size())
+			}
+		}
+	}
 }
