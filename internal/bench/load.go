@@ -19,6 +19,10 @@ type Request struct {
 	Body         []byte
 }
 
+// Next makes the next request for connection conn; seq numbers requests
+// across connections.
+type Next func(conn int, seq int64) Request
+
 // Result is what one scenario measured against one server.
 type Result struct {
 	Requests   int64   `json:"requests"`
@@ -32,9 +36,11 @@ type Result struct {
 }
 
 // Drive sends requests made by next from conns concurrent connections for
-// d and measures them. next is called concurrently with a global sequence
-// number. Each response must have status want.
-func Drive(ctx context.Context, base string, header http.Header, conns int, d time.Duration, want int, next func(seq int64) Request) Result {
+// d and measures them. next is called concurrently with the connection's
+// number (each connection sends its next request once the previous one is
+// answered) and a global sequence number. Each response must have status
+// want.
+func Drive(ctx context.Context, base string, header http.Header, conns int, d time.Duration, want int, next Next) Result {
 	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -50,7 +56,7 @@ func Drive(ctx context.Context, base string, header http.Header, conns int, d ti
 			defer wg.Done()
 			mine := make([]time.Duration, 0, 4096)
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				r := next(seq.Add(1))
+				r := next(w, seq.Add(1))
 				req, _ := http.NewRequestWithContext(ctx, r.Method, base+r.Path, bytes.NewReader(r.Body))
 				for k, v := range header {
 					req.Header[k] = v

@@ -9,14 +9,21 @@ import (
 	"strings"
 )
 
+// collections is how many collections the collection scenarios share:
+// create_group puts 90 groups in each before moving on (at most 100 are
+// allowed), which leaves room for 90,000 groups.
+const collections = 1000
+
 // Prepare creates, over HTTP, the collections, groups and ChartMogul
-// objects the scenarios use. products are existing product ids: the
-// first reads are what the read scenarios pick from; the rest are kept out
-// of their way for collections and add_items.
-func Prepare(ctx context.Context, base, key string, products []string, reads int) (*Fixtures, error) {
-	f := &Fixtures{Key: key, Products: products[:reads], Free: products[reads:], Seeded: len(products)}
-	auth := "Bearer " + key
-	for i := 0; i < 300; i++ {
+// objects the scenarios use. products are the catalog's product ids, the
+// first half of which the read scenarios pick from. The collection
+// scenarios work in a business of their own (poolKey), whose pool
+// products go into collections once each, so that the catalog the reads
+// see stays the size asked for; poolKey "" leaves them out.
+func Prepare(ctx context.Context, base, key string, products []string, poolKey string, pool []string) (*Fixtures, error) {
+	f := &Fixtures{Key: key, Products: products[:max(1, len(products)/2)], Seeded: len(products), PoolKey: poolKey, Free: pool}
+	auth := "Bearer " + poolKey
+	for i := 0; poolKey != "" && i < collections; i++ {
 		p := f.Free[len(f.Free)-1]
 		f.Free = f.Free[:len(f.Free)-1]
 		var c struct {

@@ -157,7 +157,7 @@ func Run(ctx context.Context, cfg Config, pb, baseline *Process) (*Report, error
 			hdr[k] = v
 		}
 		// A sample sizes the baseline's request and response.
-		sample := sc.Next(0)
+		sample := sc.Next(0, 0)
 		size, err := responseSize(pb.Base, hdr, sample)
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", sc.Name, err)
@@ -194,9 +194,9 @@ func Run(ctx context.Context, cfg Config, pb, baseline *Process) (*Report, error
 
 // baselineOf sends the scenario's bodies to the baseline; the path is only
 // logged, the baseline serves every path the same way.
-func baselineOf(next func(int64) Request) func(int64) Request {
-	return func(i int64) Request {
-		r := next(i)
+func baselineOf(next Next) Next {
+	return func(conn int, i int64) Request {
+		r := next(conn, i)
 		return Request{Method: r.Method, Path: "/baseline", Body: r.Body}
 	}
 }

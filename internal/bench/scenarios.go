@@ -16,7 +16,7 @@ type Scenario struct {
 	Name   string
 	Status int // expected status
 	Header http.Header
-	Next   func(seq int64) Request
+	Next   Next
 	Target string
 	Check  func(ScenarioRun) bool
 	// Warmup, when longer than the run's, is this scenario's warm-up.
@@ -28,7 +28,8 @@ type Scenario struct {
 // Fixtures are the objects scenarios work on, prepared before the run.
 type Fixtures struct {
 	Products    []string // existing products, for reads
-	Free        []string // products in no collection, each used once
+	PoolKey     string   // the collection scenarios' business
+	Free        []string // its products in no collection, each used once
 	Collections []string // collections for new groups
 	Groups      [][2]string
 	DataSource  string // ChartMogul data source, "" when the face is absent
@@ -47,33 +48,35 @@ func ratioAtLeast(r float64) func(ScenarioRun) bool {
 	return func(s ScenarioRun) bool { return s.RPSRatio >= r && s.P99Ratio <= 3 && s.Pricebook.Errors == 0 }
 }
 
-// Scenarios returns the standard scenario list over f.
-func Scenarios(f *Fixtures) []Scenario {
+// Scenarios returns the standard scenario list over f, for conns
+// connections.
+func Scenarios(f *Fixtures, conns int) []Scenario {
 	var free, groups, items atomic.Int64
 	pick := func(seq int64) string { return f.Products[int(seq*7919)%len(f.Products)] }
+	pool := http.Header{"Authorization": {"Bearer " + f.PoolKey}}
 	list := []Scenario{
 		{Name: "create_product", Status: 200, Target: "≥60% of baseline POST, p99 ≤3×", Check: ratioAtLeast(0.6),
-			Next: func(seq int64) Request {
+			Next: func(_ int, seq int64) Request {
 				body := fmt.Sprintf(`{"name":"Bench %d","description":"A benchmark product","tax_category":"saas","metadata":{"seq":%d},"price":%s}`,
 					seq, seq, fmt.Sprintf(prices[seq%3], 100+seq%1000))
 				return Request{Method: "POST", Path: "/products", Body: []byte(body)}
 			}},
 		{Name: "get_product", Status: 200, Target: "≥70% of baseline GET, p99 ≤3×", Check: ratioAtLeast(0.7),
-			Next: func(seq int64) Request { return Request{Method: "GET", Path: "/products/" + pick(seq)} }},
+			Next: func(_ int, seq int64) Request { return Request{Method: "GET", Path: "/products/" + pick(seq)} }},
 		{Name: "list_products_10", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
-			Next: func(int64) Request { return Request{Method: "GET", Path: "/products?page_size=10"} }},
+			Next: func(int, int64) Request { return Request{Method: "GET", Path: "/products?page_size=10"} }},
 		{Name: "list_products_100", Status: 200, Target: "≥40% of baseline, p99 ≤3×", Check: ratioAtLeast(0.4),
-			Next: func(int64) Request { return Request{Method: "GET", Path: "/products?page_size=100"} }},
-		walkScenario(f.Seeded/100, 128),
-		{Name: "create_group", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
-			Next: func(int64) Request {
+			Next: func(int, int64) Request { return Request{Method: "GET", Path: "/products?page_size=100"} }},
+		walkScenario(f.Seeded/100, conns),
+		{Name: "create_group", Status: 200, Header: pool, Target: "p99 ≤3×", Check: ratioAtLeast(0),
+			Next: func(int, int64) Request {
 				n := groups.Add(1)
 				c := f.Collections[int(n/90)%len(f.Collections)]
 				return Request{Method: "POST", Path: "/product-collections/" + c + "/groups",
 					Body: []byte(fmt.Sprintf(`{"group_name":"g%d","status":true,"products":[]}`, n))}
 			}},
-		{Name: "add_items", Status: 200, Target: "p99 ≤3×", Check: ratioAtLeast(0),
-			Next: func(int64) Request {
+		{Name: "add_items", Status: 200, Header: pool, Target: "p99 ≤3×", Check: ratioAtLeast(0),
+			Next: func(int, int64) Request {
 				n := items.Add(1)
 				g := f.Groups[int(n)%len(f.Groups)]
 				p := f.Free[int(free.Add(1))%len(f.Free)]
@@ -85,13 +88,13 @@ func Scenarios(f *Fixtures) []Scenario {
 		basic := http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(f.Key+":"))}}
 		list = append(list,
 			Scenario{Name: "cm_create_plan", Status: 201, Header: basic, Target: "p99 ≤3×", Check: ratioAtLeast(0),
-				Next: func(seq int64) Request {
+				Next: func(_ int, seq int64) Request {
 					b, _ := json.Marshal(map[string]any{"data_source_uuid": f.DataSource, "name": fmt.Sprintf("Plan %d", seq),
 						"interval_count": 1, "interval_unit": "month"})
 					return Request{Method: "POST", Path: "/v1/plans", Body: b}
 				}},
 			Scenario{Name: "cm_list_plans_cursor", Status: 200, Header: basic, Target: "p99 ≤3×", Check: ratioAtLeast(0),
-				Next: func(int64) Request {
+				Next: func(int, int64) Request {
 					return Request{Method: "GET", Path: "/v1/plans?per_page=50&cursor=" + f.PlanCursor}
 				}},
 		)
@@ -113,35 +116,31 @@ func Select(all []Scenario, names string) []Scenario {
 	return out
 }
 
-// walkScenario has n independent iterators, twice as many as the
-// connections so that each page follows an answered one, each walking
-// pages of 100 in order from its own starting depth, spread over the
-// catalog's pages, as the SDKs' auto-pagination asks for them. Prime asks
-// for every walker's first page, which only OFFSET can find, before the
+// walkScenario gives each of the conns connections an iterator of its
+// own, walking pages of 100 in order from its own starting depth, spread
+// over the catalog's pages, as the SDKs' auto-pagination asks for them:
+// the next page once the previous one is answered. Prime asks for every
+// iterator's first page, which only OFFSET can find, before the
 // measurement, which then sees the walk itself.
-func walkScenario(pages, n int) Scenario {
+func walkScenario(pages, conns int) Scenario {
 	pages = max(1, pages)
-	queue := make(chan int, n)
-	for i := 0; i < n; i++ {
-		queue <- i * pages / n
+	next := make([]int, conns) // each connection's next page
+	for i := range next {
+		next[i] = i * pages / conns
 	}
-	page := func(p int) Request {
+	page := func(conn int) Request {
+		p := next[conn]
+		next[conn] = (p + 1) % pages
 		return Request{Method: "GET", Path: fmt.Sprintf("/products?page_size=100&page_number=%d", p)}
 	}
 	return Scenario{Name: "walk_products_100", Status: 200, Check: ratioAtLeast(0),
 		Target: "deep pages cost the same (compare list_products_100)",
-		Next: func(int64) Request {
-			p := <-queue
-			queue <- (p + 1) % pages
-			return page(p)
-		},
+		Next:   func(conn int, _ int64) Request { return page(conn) },
 		Prime: func(ctx context.Context, base string, hdr http.Header) error {
-			for i := 0; i < n; i++ {
-				p := <-queue
-				if _, err := responseSize(base, hdr, page(p)); err != nil {
+			for conn := range next {
+				if _, err := responseSize(base, hdr, page(conn)); err != nil {
 					return err
 				}
-				queue <- (p + 1) % pages
 			}
 			return nil
 		},

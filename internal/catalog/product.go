@@ -35,45 +35,45 @@ const (
 // Price is the price of a product: one of three variants chosen by Type.
 // Fields that do not belong to the variant are zero.
 type Price struct {
-	Type                  string `json:"type"`
-	Currency              string `json:"currency"`
-	Discount              int64  `json:"discount"`     // whole percent, derived from DiscountBps
-	DiscountBps           int64  `json:"discount_bps"` // basis points
-	PurchasingPowerParity bool   `json:"purchasing_power_parity"`
-	TaxInclusive          *bool  `json:"tax_inclusive"`
+	Type                  string `json:"type,omitzero"`
+	Currency              string `json:"currency,omitzero"`
+	Discount              int64  `json:"discount,omitzero"`     // whole percent, derived from DiscountBps
+	DiscountBps           int64  `json:"discount_bps,omitzero"` // basis points
+	PurchasingPowerParity bool   `json:"purchasing_power_parity,omitzero"`
+	TaxInclusive          *bool  `json:"tax_inclusive,omitzero"`
 
 	// One-time and recurring.
-	Price int64 `json:"price"`
+	Price int64 `json:"price,omitzero"`
 	// One-time only.
-	PayWhatYouWant bool   `json:"pay_what_you_want"`
-	SuggestedPrice *int64 `json:"suggested_price"`
+	PayWhatYouWant bool   `json:"pay_what_you_want,omitzero"`
+	SuggestedPrice *int64 `json:"suggested_price,omitzero"`
 
 	// Recurring and usage-based.
-	PaymentFrequencyCount      int64  `json:"payment_frequency_count"`
-	PaymentFrequencyInterval   string `json:"payment_frequency_interval"`
-	SubscriptionPeriodCount    int64  `json:"subscription_period_count"`
-	SubscriptionPeriodInterval string `json:"subscription_period_interval"`
+	PaymentFrequencyCount      int64  `json:"payment_frequency_count,omitzero"`
+	PaymentFrequencyInterval   string `json:"payment_frequency_interval,omitzero"`
+	SubscriptionPeriodCount    int64  `json:"subscription_period_count,omitzero"`
+	SubscriptionPeriodInterval string `json:"subscription_period_interval,omitzero"`
 
 	// Recurring only.
-	TrialPeriodDays                 int64  `json:"trial_period_days"`
-	TrialAmount                     *int64 `json:"trial_amount"`
-	TrialApplyDiscounts             *bool  `json:"trial_apply_discounts"`
-	TrialPaymentMethodOptional      bool   `json:"trial_payment_method_optional"`
-	ZeroAmountPaymentMethodOptional bool   `json:"zero_amount_payment_method_optional"`
+	TrialPeriodDays                 int64  `json:"trial_period_days,omitzero"`
+	TrialAmount                     *int64 `json:"trial_amount,omitzero"`
+	TrialApplyDiscounts             *bool  `json:"trial_apply_discounts,omitzero"`
+	TrialPaymentMethodOptional      bool   `json:"trial_payment_method_optional,omitzero"`
+	ZeroAmountPaymentMethodOptional bool   `json:"zero_amount_payment_method_optional,omitzero"`
 
 	// Usage-based only.
-	FixedPrice int64 `json:"fixed_price"`
+	FixedPrice int64 `json:"fixed_price,omitzero"`
 	// Meters is nil when the client sent none or null.
-	Meters []MeterPrice `json:"meters"`
+	Meters []MeterPrice `json:"meters,omitzero"`
 }
 
 // MeterPrice attaches a meter to a usage-based price.
 type MeterPrice struct {
-	MeterID             string  `json:"meter_id"`
-	PricePerUnit        *string `json:"price_per_unit"`
-	FreeThreshold       *int64  `json:"free_threshold"`
-	CreditEntitlementID *string `json:"credit_entitlement_id"`
-	MeterUnitsPerCredit *string `json:"meter_units_per_credit"`
+	MeterID             string  `json:"meter_id,omitzero"`
+	PricePerUnit        *string `json:"price_per_unit,omitzero"`
+	FreeThreshold       *int64  `json:"free_threshold,omitzero"`
+	CreditEntitlementID *string `json:"credit_entitlement_id,omitzero"`
+	MeterUnitsPerCredit *string `json:"meter_units_per_credit,omitzero"`
 }
 
 // IsRecurring reports whether the price bills on a schedule.
@@ -104,24 +104,24 @@ type DigitalDelivery struct {
 // CreditGrant attaches a credit entitlement to a product. Fields left nil
 // fall back to the credit entitlement's own settings.
 type CreditGrant struct {
-	ID                           string  `json:"id"`
-	CreditEntitlementID          string  `json:"credit_entitlement_id"`
-	CreditsAmount                string  `json:"credits_amount"`
-	Currency                     *string `json:"currency"`
-	ExpiresAfterDays             *int64  `json:"expires_after_days"`
-	LowBalanceThresholdPercent   *int64  `json:"low_balance_threshold_percent"`
-	MaxRolloverCount             *int64  `json:"max_rollover_count"`
-	OverageBehavior              *string `json:"overage_behavior"`
-	OverageEnabled               *bool   `json:"overage_enabled"`
-	OverageLimit                 *string `json:"overage_limit"`
-	PricePerUnit                 *string `json:"price_per_unit"`
-	ProrationBehavior            *string `json:"proration_behavior"`
-	RolloverEnabled              *bool   `json:"rollover_enabled"`
-	RolloverPercentage           *int64  `json:"rollover_percentage"`
-	RolloverTimeframeCount       *int64  `json:"rollover_timeframe_count"`
-	RolloverTimeframeInterval    *string `json:"rollover_timeframe_interval"`
-	TrialCredits                 *string `json:"trial_credits"`
-	TrialCreditsExpireAfterTrial *bool   `json:"trial_credits_expire_after_trial"`
+	ID                           string  `json:"id,omitzero"`
+	CreditEntitlementID          string  `json:"credit_entitlement_id,omitzero"`
+	CreditsAmount                string  `json:"credits_amount,omitzero"`
+	Currency                     *string `json:"currency,omitzero"`
+	ExpiresAfterDays             *int64  `json:"expires_after_days,omitzero"`
+	LowBalanceThresholdPercent   *int64  `json:"low_balance_threshold_percent,omitzero"`
+	MaxRolloverCount             *int64  `json:"max_rollover_count,omitzero"`
+	OverageBehavior              *string `json:"overage_behavior,omitzero"`
+	OverageEnabled               *bool   `json:"overage_enabled,omitzero"`
+	OverageLimit                 *string `json:"overage_limit,omitzero"`
+	PricePerUnit                 *string `json:"price_per_unit,omitzero"`
+	ProrationBehavior            *string `json:"proration_behavior,omitzero"`
+	RolloverEnabled              *bool   `json:"rollover_enabled,omitzero"`
+	RolloverPercentage           *int64  `json:"rollover_percentage,omitzero"`
+	RolloverTimeframeCount       *int64  `json:"rollover_timeframe_count,omitzero"`
+	RolloverTimeframeInterval    *string `json:"rollover_timeframe_interval,omitzero"`
+	TrialCredits                 *string `json:"trial_credits,omitzero"`
+	TrialCreditsExpireAfterTrial *bool   `json:"trial_credits_expire_after_trial,omitzero"`
 }
 
 // Product is a catalog product.
@@ -136,21 +136,21 @@ type Product struct {
 	// derived from memberships, never stored on the product.
 	CollectionID string `json:"-"`
 
-	Name                        string              `json:"name"`
-	Description                 *string             `json:"description"`
-	TaxCategory                 string              `json:"tax_category"`
-	Price                       Price               `json:"price"`
-	Metadata                    Metadata            `json:"metadata"`
-	Addons                      []string            `json:"addons"` // nil = null
-	ImageID                     *string             `json:"image_id"`
-	PricingMode                 *string             `json:"pricing_mode"`
-	LicenseKeyEnabled           bool                `json:"license_key_enabled"`
-	LicenseKeyActivationMessage *string             `json:"license_key_activation_message"`
-	LicenseKeyActivationsLimit  *int64              `json:"license_key_activations_limit"`
-	LicenseKeyDuration          *LicenseKeyDuration `json:"license_key_duration"`
-	DigitalDelivery             *DigitalDelivery    `json:"digital_product_delivery"`
-	CreditEntitlements          []CreditGrant       `json:"credit_entitlements"`
-	Entitlements                []string            `json:"entitlements"`
+	Name                        string              `json:"name,omitzero"`
+	Description                 *string             `json:"description,omitzero"`
+	TaxCategory                 string              `json:"tax_category,omitzero"`
+	Price                       Price               `json:"price,omitzero"`
+	Metadata                    Metadata            `json:"metadata,omitzero"`
+	Addons                      []string            `json:"addons,omitzero"` // nil = null
+	ImageID                     *string             `json:"image_id,omitzero"`
+	PricingMode                 *string             `json:"pricing_mode,omitzero"`
+	LicenseKeyEnabled           bool                `json:"license_key_enabled,omitzero"`
+	LicenseKeyActivationMessage *string             `json:"license_key_activation_message,omitzero"`
+	LicenseKeyActivationsLimit  *int64              `json:"license_key_activations_limit,omitzero"`
+	LicenseKeyDuration          *LicenseKeyDuration `json:"license_key_duration,omitzero"`
+	DigitalDelivery             *DigitalDelivery    `json:"digital_product_delivery,omitzero"`
+	CreditEntitlements          []CreditGrant       `json:"credit_entitlements,omitzero"`
+	Entitlements                []string            `json:"entitlements,omitzero"`
 }
 
 // Normalize fills derived fields: the percent discount from basis points.

@@ -44,17 +44,21 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		defer os.RemoveAll(dir)
 		*db = filepath.Join(dir, "bench.db")
 	}
-	// add_items uses each free product once: at its pace that needs a
-	// pool beyond the catalog the other scenarios read.
-	pool := 0
-	if *scenarios == "all" || strings.Contains(","+*scenarios+",", ",add_items,") {
-		pool = freePool
-	}
-	fmt.Fprintf(e.stderr, "seeding %d products (and %d for add_items) into %s ...\n", *products, pool, redact(*db))
+	fmt.Fprintf(e.stderr, "seeding %d products into %s ...\n", *products, redact(*db))
 	t0 := time.Now()
-	key, ids, engine, err := seed(ctx, *db, *products+pool)
+	key, ids, engine, err := seed(ctx, *db, *products)
 	if err != nil {
 		return err
+	}
+	// The collection scenarios work in a business of their own, whose
+	// products add_items uses up, one a request.
+	var poolKey string
+	var pool []string
+	if *scenarios == "all" || strings.Contains(","+*scenarios+",", ",add_items,") || strings.Contains(","+*scenarios+",", ",create_group,") {
+		fmt.Fprintf(e.stderr, "seeding %d products for the collection scenarios ...\n", freePool)
+		if poolKey, pool, _, err = seed(ctx, *db, freePool); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(e.stderr, "seeded in %s\n", time.Since(t0).Round(time.Millisecond))
 
@@ -75,12 +79,12 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer base.Stop()
-	fx, err := bench.Prepare(ctx, pb.Base, key, ids, *products/2)
+	fx, err := bench.Prepare(ctx, pb.Base, key, ids, poolKey, pool)
 	if err != nil {
 		return fmt.Errorf("preparing fixtures: %w", err)
 	}
 	cfg := bench.Config{Key: key, Conns: *conns, Duration: *duration, Warmup: *warmup,
-		Scenarios: bench.Select(bench.Scenarios(fx), *scenarios), Log: e.stderr}
+		Scenarios: bench.Select(bench.Scenarios(fx, *conns), *scenarios), Log: e.stderr}
 	rep, err := bench.Run(ctx, cfg, pb, base)
 	if err != nil {
 		return err
@@ -108,8 +112,9 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	return nil
 }
 
-// freePool is how many products add_items may use up: enough for about
-// 15k requests a second for the warm-up and the run.
+// freePool is how many products the collection scenarios may use up:
+// enough for add_items at about 15k requests a second for a warm-up and a
+// run of 5 s.
 const freePool = 100000
 
 // seed creates a business with a key and n products, through the store.
