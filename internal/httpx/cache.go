@@ -74,8 +74,12 @@ func (c *ReadCache) JSON(w http.ResponseWriter, r *http.Request, scope string, r
 	return nil
 }
 
+// entryOverhead is what an entry costs beyond its key and body: the map
+// slot, the slice and string headers.
+const entryOverhead = 96
+
 func (c *ReadCache) put(key string, version uint64, body []byte) {
-	size := len(key) + len(body)
+	size := len(key) + len(body) + entryOverhead
 	if size > c.max/16 {
 		return // one answer may not crowd out the rest
 	}
@@ -85,7 +89,7 @@ func (c *ReadCache) put(key string, version uint64, body []byte) {
 		c.m = make(map[string]cachedBody)
 	}
 	if old, ok := c.m[key]; ok {
-		c.bytes -= len(key) + len(old.body)
+		c.bytes -= len(key) + len(old.body) + entryOverhead
 	}
 	if c.bytes+size > c.max {
 		// Forget about half, chosen by the map's random order.
@@ -93,7 +97,7 @@ func (c *ReadCache) put(key string, version uint64, body []byte) {
 		for k, e := range c.m {
 			if n%2 == 0 {
 				delete(c.m, k)
-				c.bytes -= len(k) + len(e.body)
+				c.bytes -= len(k) + len(e.body) + entryOverhead
 			}
 			n++
 		}

@@ -30,7 +30,7 @@ type API struct {
 }
 
 // readCacheBytes bounds the face's own read cache.
-const readCacheBytes = 32 << 20
+const readCacheBytes = 16 << 20
 
 // SetReadCache replaces the face's own read cache (nil turns it off), so
 // that faces can share one.

@@ -26,7 +26,7 @@ type API struct {
 }
 
 // readCacheBytes bounds the face's own read cache.
-const readCacheBytes = 32 << 20
+const readCacheBytes = 16 << 20
 
 // SetRateLimiter limits requests per API key; nil (the default) is off.
 func (a *API) SetRateLimiter(l *httpx.RateLimiter) { a.limiter = l }
