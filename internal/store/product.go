@@ -41,15 +41,36 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 	if err != nil {
 		return err
 	}
+	args := []any{p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, micros(now), micros(now), string(doc)}
 	return s.write(ctx, func(t *tx) error {
+		if s.engine == SQLite && !hasRefs(p) {
+			// The common case in one statement, which inserts only while
+			// the brand is there and enabled: the single SQLite writer
+			// makes the check and the insert one step. Otherwise the
+			// checks below say precisely what is wrong.
+			res, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
+				SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM brands b
+				WHERE b.business_id = ? AND b.mode = ? AND b.id = ? AND b.archived_at IS NULL`,
+				append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n == 1 {
+				return err
+			}
+		}
 		if err := s.checkProductRefs(ctx, t, tn, p, nil); err != nil {
 			return err
 		}
 		_, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, micros(now), micros(now), string(doc))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		return err
 	})
+}
+
+// hasRefs reports whether p refers to anything but its brand.
+func hasRefs(p *catalog.Product) bool {
+	return len(p.Addons) > 0 || len(p.Price.Meters) > 0 || len(p.CreditEntitlements) > 0 || len(p.Entitlements) > 0
 }
 
 // GetProduct returns a product of the tenant, archived or not.
