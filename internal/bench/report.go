@@ -45,6 +45,16 @@ func (r *Report) Table(w io.Writer) {
 			s.Pricebook.P999, s.Baseline.P99, s.P99Ratio, s.Pricebook.Errors, s.Target, met)
 	}
 	tw.Flush()
+	if len(r.Depth) > 0 {
+		fmt.Fprintf(w, "\nOne client walking pages of 100 in order, read from storage (the read cache bypassed):\n\n")
+		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
+		fmt.Fprintln(tw, "| from page\t first page ms (OFFSET)\t next pages\t ms per page (continued)\t")
+		fmt.Fprintln(tw, "|---\t---\t---\t---\t")
+		for _, d := range r.Depth {
+			fmt.Fprintf(tw, "| %d\t %.2f\t %d\t %.2f\t\n", d.StartPage, d.FirstMS, d.Pages, d.MSPerPage)
+		}
+		tw.Flush()
+	}
 	if len(r.Storage) > 0 {
 		fmt.Fprintf(w, "\nBare pgx over the same connections (the storage ceiling), and Pricebook against it:\n\n")
 		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)

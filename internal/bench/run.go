@@ -39,6 +39,9 @@ type Report struct {
 	StartupMS float64 `json:"startup_ms"`
 	// MaxRSSMB is the server's peak resident memory over the run.
 	MaxRSSMB float64 `json:"max_rss_mb"`
+	// Depth is a single client's sequential walk from the top, the middle
+	// and the end of the catalog (ProbeDepth).
+	Depth []DepthPoint `json:"depth_probe,omitempty"`
 	// Storage holds bare pgx figures on PostgreSQL: insert and select.
 	Storage map[string]Result `json:"storage_baseline,omitempty"`
 }

@@ -100,6 +100,13 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		}
 		rep.Storage = map[string]bench.Result{"insert": ins, "select": sel}
 	}
+	if *scenarios == "all" || strings.Contains(","+*scenarios+",", ",walk_products_100,") {
+		fmt.Fprintf(e.stderr, "depth probe ...\n")
+		hdr := http.Header{"Authorization": {"Bearer " + key}}
+		if rep.Depth, err = bench.ProbeDepth(ctx, pb.Base, hdr, *products, 20); err != nil {
+			return err
+		}
+	}
 	rep.StartupMS = float64(pb.Ready.Microseconds()) / 1000
 	rep.MaxRSSMB = pb.RSSMB()
 	host, _ := os.Hostname()
