@@ -10,8 +10,8 @@ import (
 )
 
 // collections is how many collections the collection scenarios share:
-// create_group puts 90 groups in each before moving on (at most 100 are
-// allowed), which leaves room for 90,000 groups.
+// create_group adds groups to them in turn; at most 100 are allowed in
+// one, which leaves room for 99,000 new groups.
 const collections = 1000
 
 // Prepare creates, over HTTP, the collections, groups and ChartMogul

@@ -42,23 +42,34 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		return err
 	}
 	args := []any{p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, micros(now), micros(now), string(doc)}
-	return s.write(ctx, func(t *tx) error {
-		if s.engine == SQLite && !hasRefs(p) {
-			// The common case in one statement, which inserts only while
-			// the brand is there and enabled: the single SQLite writer
-			// makes the check and the insert one step. Otherwise the
-			// checks below say precisely what is wrong.
-			res, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
-				SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM brands b
-				WHERE b.business_id = ? AND b.mode = ? AND b.id = ? AND b.archived_at IS NULL`,
-				append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
-			if err != nil {
+	if !hasRefs(p) {
+		// The common case in one statement, which inserts only while the
+		// brand is there and enabled: on SQLite the single writer makes
+		// the check and the insert one step; on PostgreSQL the brand row
+		// stays share-locked until the statement commits, so an archive
+		// cannot slip between them, and the statement is its own
+		// transaction (one round trip instead of four). When it inserts
+		// nothing, the checks below word the error.
+		q := `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM brands b
+			WHERE b.business_id = ? AND b.mode = ? AND b.id = ? AND b.archived_at IS NULL`
+		args := append(args, tn.BusinessID, string(tn.Mode), p.BrandID)
+		var n int64
+		var err error
+		if s.engine == Postgres {
+			n, err = rowsAffected(s.w.ExecContext(ctx, s.q(q+" FOR SHARE OF b"), args...))
+			s.version.Add(1)
+		} else {
+			err = s.write(ctx, func(t *tx) error {
+				n, err = rowsAffected(t.exec(ctx, q, args...))
 				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 1 {
-				return err
-			}
+			})
 		}
+		if err != nil || n == 1 {
+			return err
+		}
+	}
+	return s.write(ctx, func(t *tx) error {
 		if err := s.checkProductRefs(ctx, t, tn, p, nil); err != nil {
 			return err
 		}
@@ -66,6 +77,13 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		return err
 	})
+}
+
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // hasRefs reports whether p refers to anything but its brand.
