@@ -57,7 +57,8 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		var n int64
 		var err error
 		if s.engine == Postgres {
-			n, err = rowsAffected(s.w.ExecContext(ctx, s.q(q+" FOR SHARE OF b"), args...))
+			pgq, pgargs := s.pq(q+" FOR SHARE OF b", args)
+			n, err = rowsAffected(s.w.ExecContext(ctx, pgq, pgargs...))
 			s.version.Add(1)
 		} else {
 			err = s.write(ctx, func(t *tx) error {
