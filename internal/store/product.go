@@ -57,8 +57,13 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		var n int64
 		var err error
 		if s.engine == Postgres {
+			var done func()
+			if done, err = s.takeTurn(ctx); err != nil {
+				return err
+			}
 			pgq, pgargs := s.pq(q+" FOR SHARE OF b", args)
 			n, err = rowsAffected(s.w.ExecContext(ctx, pgq, pgargs...))
+			done()
 			s.version.Add(1)
 		} else {
 			err = s.write(ctx, func(t *tx) error {

@@ -59,8 +59,8 @@ type Store struct {
 
 	// Prepared statements by query text, per pool (SQLite only: pgx keeps
 	// its own statement cache). Parsing SQL was a fifth of a point read.
-	// readTurns admits reads to the SQLite read pool in order (enterRead).
-	readTurns chan struct{}
+	// turns admits users of the pool reads use, in order (takeTurn).
+	turns chan struct{}
 
 	rStmts, wStmts sync.Map
 	preparing      sync.Map // read-transaction queries being prepared
@@ -85,6 +85,9 @@ type Store struct {
 	closed      bool
 }
 
+// pgConns is the PostgreSQL pool's size.
+const pgConns = 32
+
 // Options tune Open.
 type Options struct {
 	// ReadConns is the size of the SQLite read pool (default: 2×CPUs, ≥4).
@@ -107,8 +110,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 		s.w = stdlib.OpenDB(*cfg)
-		s.w.SetMaxOpenConns(32)
-		s.w.SetMaxIdleConns(32)
+		s.w.SetMaxOpenConns(pgConns)
+		s.w.SetMaxIdleConns(pgConns)
+		s.turns = make(chan struct{}, pgConns)
 		s.w.SetConnMaxIdleTime(5 * time.Minute)
 		s.r = s.w
 	} else {
@@ -183,7 +187,7 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(0)
-	s.readTurns = make(chan struct{}, n)
+	s.turns = make(chan struct{}, n)
 	s.w, s.r = w, r
 	s.stmtCache = true
 	s.checkpoints = true
@@ -390,6 +394,11 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 	if s.writes != nil {
 		return s.enqueue(ctx, fn)
 	}
+	done, err := s.takeTurn(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -407,19 +416,22 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 	return nil
 }
 
-// enterRead waits for a turn on the SQLite read pool, first come first
-// served; the returned func ends the turn. database/sql hands a freed
-// connection to a random waiter, so with more requests than connections
-// some waited many turns: measured, list pages of 100 at 64 connections
-// had a p99 three to four times the baseline's. With at most as many
-// readers as connections, database/sql never has a waiter to pick.
-func (s *Store) enterRead(ctx context.Context) (func(), error) {
-	if s.readTurns == nil {
+// takeTurn waits for a turn on the pool that reads use (on SQLite the
+// read pool; on PostgreSQL the one pool, which writes take turns on too),
+// first come first served; the returned func ends the turn. database/sql
+// hands a freed connection to a random waiter, so with more requests than
+// connections some waited many turns: measured, list pages of 100 at 64
+// connections had a p99 three to four times the baseline's. With at most
+// as many users as connections, database/sql never has a waiter to pick.
+// A turn is never taken while holding one: use cases read inside their
+// transaction, through it.
+func (s *Store) takeTurn(ctx context.Context) (func(), error) {
+	if s.turns == nil {
 		return func() {}, nil
 	}
 	select {
-	case s.readTurns <- struct{}{}:
-		return func() { <-s.readTurns }, nil
+	case s.turns <- struct{}{}:
+		return func() { <-s.turns }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -442,7 +454,7 @@ func (r *row) Scan(dest ...any) error {
 
 // queryRow runs a single-row read on the read pool; the caller must Scan.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *row {
-	done, err := s.enterRead(ctx)
+	done, err := s.takeTurn(ctx)
 	if err != nil {
 		return &row{err: err}
 	}
@@ -470,7 +482,7 @@ func (r *rows) Close() error {
 
 // query runs a read on the read pool; the caller must Close the rows.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*rows, error) {
-	done, err := s.enterRead(ctx)
+	done, err := s.takeTurn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -500,7 +512,7 @@ func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond
 // read runs fn in a read-only transaction on the read pool, so a use case
 // that needs several queries sees one snapshot.
 func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
-	done, err := s.enterRead(ctx)
+	done, err := s.takeTurn(ctx)
 	if err != nil {
 		return err
 	}
