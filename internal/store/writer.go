@@ -56,7 +56,7 @@ func (s *Store) enqueue(ctx context.Context, fn func(*tx) error) error {
 // restartFrames is the WAL length (4 KiB frames) past which the writer
 // finishes a checkpoint itself so that the WAL starts over.
 const (
-	checkpointInterval = 50 * time.Millisecond
+	checkpointInterval = 200 * time.Millisecond
 	restartFrames      = 2000
 )
 
