@@ -78,14 +78,7 @@ func TestWALStaysBounded(t *testing.T) {
 	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "wal.db")
-	st, err := store.Open(ctx, path, store.Options{Owner: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenDSN(t, path, store.Options{Owner: true})
 	tn := storetest.Tenant(t, st)
 	var largest int64
 	var wg sync.WaitGroup

@@ -19,28 +19,16 @@ import (
 // own the file): after every kind of write that changes what a product
 // read shows, both must answer the same bytes.
 func TestReadCacheFollowsWrites(t *testing.T) {
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cache.db")
-	st, err := store.Open(ctx, path, store.Options{Owner: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	plain, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
+	st := storetest.OpenDSN(t, path, store.Options{Owner: true})
+	plain := storetest.OpenDSN(t, path, store.Options{})
 	if _, ok := st.Version(); !ok {
 		t.Fatal("the owner's version is not trusted: nothing would be cached")
 	}
 	if _, ok := plain.Version(); ok {
 		t.Fatal("a store that does not own the file trusts its version")
 	}
-	if _, err := store.Open(ctx, path, store.Options{Owner: true}); err == nil {
+	if _, err := store.Open(context.Background(), path, store.Options{Owner: true}); err == nil {
 		t.Fatal("a second owner opened the file")
 	}
 

@@ -26,15 +26,21 @@ func Open(t testing.TB, engine store.Engine) *store.Store {
 	if engine == store.Postgres {
 		dsn = pgtest.DSN(t)
 	}
-	ctx := context.Background()
 	// As a server opens it: on SQLite the owner, so read caches are on.
-	st, err := store.Open(ctx, dsn, store.Options{Owner: true})
+	return OpenDSN(t, dsn, store.Options{Owner: true})
+}
+
+// OpenDSN opens and migrates the database dsn with opt, closed at cleanup.
+func OpenDSN(t testing.TB, dsn string, opt store.Options) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn, opt)
 	if err != nil {
-		t.Fatalf("open %s: %v", engine, err)
+		t.Fatalf("open %s: %v", dsn, err)
 	}
 	t.Cleanup(func() { st.Close() })
 	if err := st.Migrate(ctx); err != nil {
-		t.Fatalf("migrate %s: %v", engine, err)
+		t.Fatalf("migrate %s: %v", dsn, err)
 	}
 	return st
 }
