@@ -143,13 +143,13 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			ran++
 			continue
 		}
-		if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		if _, err := t.exec(ctx, "SAVEPOINT w"); err != nil {
 			sqlTx.Rollback()
 			fail(fmt.Errorf("store: savepoint: %w", err))
 			return
 		}
 		if errs[i] = runSafe(r.fn, t); errs[i] != nil {
-			if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+			if _, err := t.exec(ctx, "ROLLBACK TO w"); err != nil {
 				sqlTx.Rollback()
 				fail(fmt.Errorf("store: rollback to savepoint: %w", err))
 				return
@@ -157,7 +157,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		} else {
 			ran++
 		}
-		if _, err := sqlTx.ExecContext(ctx, "RELEASE w"); err != nil {
+		if _, err := t.exec(ctx, "RELEASE w"); err != nil {
 			sqlTx.Rollback()
 			fail(fmt.Errorf("store: release savepoint: %w", err))
 			return
