@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestOneServerPerSQLiteFile: a server owns its SQLite file, which is what
@@ -23,8 +24,12 @@ func TestOneServerPerSQLiteFile(t *testing.T) {
 		{"seed", "--db", db, "--products", "10"},
 		{"migrate", "--db", db},
 	} {
-		out, err := exec.Command(binary, args...).CombinedOutput()
-		if err == nil {
+		// One that does not stop by itself runs beside the server.
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		out, err := exec.CommandContext(ctx, binary, args...).CombinedOutput()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if err == nil || timedOut {
 			t.Fatalf("pricebook %v ran beside a server on the same file:\n%s", args, out)
 		}
 		if !strings.Contains(string(out), "in use by another pricebook") {
