@@ -5,6 +5,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -44,7 +45,33 @@ func Drive(ctx context.Context, base string, header http.Header, conns int, d ti
 	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	var seq, errs atomic.Int64
+	var seq atomic.Int64
+	return timed(ctx, conns, d, func(conn int) error {
+		r := next(conn, seq.Add(1))
+		req, _ := http.NewRequestWithContext(ctx, r.Method, base+r.Path, bytes.NewReader(r.Body))
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		if r.Body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			return errors.New(resp.Status + " " + string(body[:min(len(body), 200)]))
+		}
+		return nil
+	})
+}
+
+// timed runs op from conns goroutines, each calling it again as soon as it
+// returns, for d, and measures every call; conn is the goroutine's number.
+func timed(ctx context.Context, conns int, d time.Duration, op func(conn int) error) Result {
+	var errs atomic.Int64
 	var firstErr atomic.Value
 	lat := make([][]time.Duration, conns)
 	deadline := time.Now().Add(d)
@@ -56,29 +83,12 @@ func Drive(ctx context.Context, base string, header http.Header, conns int, d ti
 			defer wg.Done()
 			mine := make([]time.Duration, 0, 4096)
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				r := next(w, seq.Add(1))
-				req, _ := http.NewRequestWithContext(ctx, r.Method, base+r.Path, bytes.NewReader(r.Body))
-				for k, v := range header {
-					req.Header[k] = v
-				}
-				if r.Body != nil {
-					req.Header.Set("Content-Type", "application/json")
-				}
 				t0 := time.Now()
-				resp, err := client.Do(req)
-				if err == nil {
-					body, _ := io.ReadAll(resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != want {
-						firstErr.CompareAndSwap(nil, resp.Status+" "+string(body[:min(len(body), 200)]))
-						err = io.ErrUnexpectedEOF
-					}
-				} else {
-					firstErr.CompareAndSwap(nil, err.Error())
-				}
+				err := op(w)
 				mine = append(mine, time.Since(t0))
 				if err != nil {
 					errs.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
 				}
 			}
 			lat[w] = mine

@@ -3,9 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,49 +27,16 @@ func PgxBaseline(ctx context.Context, dsn string, conns int, d time.Duration) (i
 	defer pool.Exec(context.WithoutCancel(ctx), "DROP TABLE "+table)
 	doc := strings.Repeat("x", 700) // about a stored product document
 	var n atomic.Int64
-	insert = timed(ctx, conns, d, func() error {
+	insert = timed(ctx, conns, d, func(int) error {
 		i := n.Add(1)
 		_, err := pool.Exec(ctx, "INSERT INTO "+table+" (id, created_at, doc) VALUES ($1, $2, $3)", fmt.Sprintf("pdt_%021d", i), i, doc)
 		return err
 	})
 	rows := max(1, n.Load())
 	var m atomic.Int64
-	sel = timed(ctx, conns, d, func() error {
+	sel = timed(ctx, conns, d, func(int) error {
 		var got string
 		return pool.QueryRow(ctx, "SELECT doc FROM "+table+" WHERE id = $1", fmt.Sprintf("pdt_%021d", 1+m.Add(7919)%rows)).Scan(&got)
 	})
 	return insert, sel, nil
-}
-
-// timed runs op from conns goroutines for d and measures it.
-func timed(ctx context.Context, conns int, d time.Duration, op func() error) Result {
-	var errs atomic.Int64
-	lat := make([][]time.Duration, conns)
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < conns; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				t0 := time.Now()
-				if op() != nil {
-					errs.Add(1)
-				}
-				lat[w] = append(lat[w], time.Since(t0))
-			}
-		}(w)
-	}
-	wg.Wait()
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	res := Result{Requests: int64(len(all)), Errors: errs.Load(), RPS: float64(len(all)) / time.Since(start).Seconds()}
-	if len(all) > 0 {
-		q := func(p float64) float64 {
-			return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000
-		}
-		res.P50, res.P90, res.P99, res.P999 = q(0.50), q(0.90), q(0.99), q(0.999)
-	}
-	return res
 }

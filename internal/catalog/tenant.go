@@ -21,6 +21,9 @@ type Tenant struct {
 	Mode       Mode
 }
 
+// String names the tenant uniquely: "business/mode".
+func (t Tenant) String() string { return t.BusinessID + "/" + string(t.Mode) }
+
 // Business is a tenant's business; its primary brand shares its id.
 type Business struct {
 	ID        string

@@ -34,7 +34,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
-	readCacheMB := fs.Int("read-cache-mb", 16, "memory for rendered reads, kept while the data is unchanged (SQLite only; 0 = off)")
+	readCacheMB := fs.Int("read-cache-mb", httpx.DefaultReadCacheMB, "memory for rendered reads, kept while the data is unchanged (SQLite only; 0 = off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type cachedBody struct {
 	body    []byte
 }
 
+// DefaultReadCacheMB is the read cache's size unless configured.
+const DefaultReadCacheMB = 16
+
 // NewReadCache returns a cache of at most maxBytes of bodies over v.
 func NewReadCache(v Versioner, maxBytes int) *ReadCache {
 	return &ReadCache{v: v, max: maxBytes}

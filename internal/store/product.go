@@ -53,24 +53,10 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		q := `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
 			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM brands b
 			WHERE b.business_id = ? AND b.mode = ? AND b.id = ? AND b.archived_at IS NULL`
-		args := append(args, tn.BusinessID, string(tn.Mode), p.BrandID)
-		var n int64
-		var err error
 		if s.engine == Postgres {
-			var done func()
-			if done, err = s.takeTurn(ctx); err != nil {
-				return err
-			}
-			pgq, pgargs := s.pq(q+" FOR SHARE OF b", args)
-			n, err = rowsAffected(s.w.ExecContext(ctx, pgq, pgargs...))
-			done()
-			s.version.Add(1)
-		} else {
-			err = s.write(ctx, func(t *tx) error {
-				n, err = rowsAffected(t.exec(ctx, q, args...))
-				return err
-			})
+			q += " FOR SHARE OF b"
 		}
+		n, err := s.writeStatement(ctx, q, append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
 		if err != nil || n == 1 {
 			return err
 		}
@@ -83,13 +69,6 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		return err
 	})
-}
-
-func rowsAffected(res sql.Result, err error) (int64, error) {
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
 }
 
 // hasRefs reports whether p refers to anything but its brand.

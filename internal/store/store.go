@@ -57,11 +57,11 @@ type Store struct {
 	// pages remembers where served list pages ended (pagecursor.go).
 	pages pageCursors
 
-	// Prepared statements by query text, per pool (SQLite only: pgx keeps
-	// its own statement cache). Parsing SQL was a fifth of a point read.
 	// turns admits users of the pool reads use, in order (takeTurn).
 	turns chan struct{}
 
+	// Prepared statements by query text, per pool (SQLite only: pgx keeps
+	// its own statement cache). Parsing SQL was a fifth of a point read.
 	rStmts, wStmts sync.Map
 	preparing      sync.Map // read-transaction queries being prepared
 	stmtCount      atomic.Int64
@@ -414,6 +414,39 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// writeStatement runs one statement as a use case of its own and returns
+// how many rows it changed. On SQLite it goes through the writer like any
+// write; on PostgreSQL it runs outside an explicit transaction, since one
+// statement is atomic by itself, which saves the BEGIN and COMMIT round
+// trips.
+func (s *Store) writeStatement(ctx context.Context, query string, args ...any) (int64, error) {
+	if s.writes != nil {
+		var n int64
+		err := s.write(ctx, func(t *tx) error {
+			var err error
+			n, err = rowsAffected(t.exec(ctx, query, args...))
+			return err
+		})
+		return n, err
+	}
+	done, err := s.takeTurn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	q, args := s.pq(query, args)
+	n, err := rowsAffected(s.w.ExecContext(ctx, q, args...))
+	s.version.Add(1)
+	return n, err
+}
+
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // takeTurn waits for a turn on the pool that reads use (on SQLite the

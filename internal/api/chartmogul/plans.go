@@ -106,7 +106,7 @@ func (a *API) listPlans(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return a.cached(w, r, func() (any, error) {
+	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
 		list, err := a.store.ListPlans(r.Context(), tenant(r), f)
 		if err != nil {
 			return nil, err
@@ -120,7 +120,7 @@ func (a *API) getPlan(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrPlanNotFound
 	}
-	return a.cached(w, r, func() (any, error) {
+	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
 		p, err := a.store.GetPlan(r.Context(), tenant(r), id)
 		if err != nil {
 			return nil, err

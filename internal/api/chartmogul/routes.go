@@ -29,18 +29,9 @@ type API struct {
 	reads *httpx.ReadCache
 }
 
-// readCacheBytes bounds the face's own read cache.
-const readCacheBytes = 16 << 20
-
 // SetReadCache replaces the face's own read cache (nil turns it off), so
 // that faces can share one.
 func (a *API) SetReadCache(c *httpx.ReadCache) { a.reads = c }
-
-// cached answers a read through the read cache, scoped to the tenant.
-func (a *API) cached(w http.ResponseWriter, r *http.Request, render func() (any, error)) error {
-	tn := tenant(r)
-	return a.reads.JSON(w, r, tn.BusinessID+"|"+string(tn.Mode), render)
-}
 
 // SetRateLimiter limits requests per API key; nil (the default) is off.
 // Retry-After stays at or under 60 seconds, as the clients expect.
@@ -56,7 +47,7 @@ type Route struct {
 // New returns the ChartMogul face with its routes registered. It serves
 // paths under /v1/ as they arrive, so mount it at "/v1/".
 func New(st *store.Store, logger *slog.Logger) *API {
-	a := &API{store: st, log: logger, mux: http.NewServeMux(), reads: httpx.NewReadCache(st, readCacheBytes)}
+	a := &API{store: st, log: logger, mux: http.NewServeMux(), reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20)}
 	for _, rt := range a.Routes() {
 		a.mux.Handle(rt.Pattern, httpx.Adapt(a.errorWriter(rt.style), a.authenticate(rt.Pattern, rt.style, rt.Handler)))
 	}

@@ -33,7 +33,7 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getProduct(w http.ResponseWriter, r *http.Request) error {
-	return a.cached(w, r, func() (any, error) {
+	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
 		return a.renderProduct(r, tenant(r), r.PathValue("id"))
 	})
 }
@@ -61,7 +61,7 @@ func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	return a.cached(w, r, func() (any, error) {
+	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
 		items := make([]productListItem, 0, f.Page.Size)
 		if f.Page.Size > 0 {
 			list, err := a.store.ListProducts(r.Context(), tenant(r), f)

@@ -25,9 +25,6 @@ type API struct {
 	reads *httpx.ReadCache
 }
 
-// readCacheBytes bounds the face's own read cache.
-const readCacheBytes = 16 << 20
-
 // SetRateLimiter limits requests per API key; nil (the default) is off.
 func (a *API) SetRateLimiter(l *httpx.RateLimiter) { a.limiter = l }
 
@@ -43,7 +40,7 @@ type Route struct {
 
 // New returns the Dodo face with its routes registered.
 func New(st *store.Store, logger *slog.Logger) *API {
-	a := &API{store: st, log: logger, mux: http.NewServeMux(), reads: httpx.NewReadCache(st, readCacheBytes)}
+	a := &API{store: st, log: logger, mux: http.NewServeMux(), reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20)}
 	for _, rt := range a.Routes() {
 		a.mux.Handle(rt.Pattern, httpx.Adapt(a.writeError, a.authenticate(rt.Pattern, rt.Handler)))
 	}
@@ -86,12 +83,6 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 type tenantKey struct{}
-
-// cached answers a read through the read cache, scoped to the tenant.
-func (a *API) cached(w http.ResponseWriter, r *http.Request, render func() (any, error)) error {
-	tn := tenant(r)
-	return a.reads.JSON(w, r, tn.BusinessID+"|"+string(tn.Mode), render)
-}
 
 // tenant returns the caller's partition, set by authenticate.
 func tenant(r *http.Request) catalog.Tenant {
