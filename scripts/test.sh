@@ -72,8 +72,10 @@ go test -count=1 ./...
 begin "fuzz (short)"
 for pkg in ./internal/api/dodo ./internal/api/chartmogul; do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz'); do
-		go test -run '^$' -fuzz "^${target}\$" -fuzztime "${PRICEBOOK_FUZZTIME:-3s}" "$pkg" >/dev/null ||
-			{ echo "fuzz target $target in $pkg failed"; go test -run "^${target}\$" "$pkg"; exit 1; }
+		# The fuzzer's own output says what failed (a crashing input is
+		# also written under the package's testdata/fuzz).
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "${PRICEBOOK_FUZZTIME:-3s}" "$pkg" >"$work/fuzz.log" 2>&1 ||
+			{ echo "fuzz target $target in $pkg failed:"; grep -v '^fuzz: elapsed' "$work/fuzz.log" | tail -40; exit 1; }
 		echo "fuzz $target ok"
 	done
 done
