@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -46,7 +47,7 @@ func Idempotent(st *store.Store, tn catalog.Tenant, ew ErrorWriter, h HandlerFun
 		sum.Write(body)
 		fingerprint := hex.EncodeToString(sum.Sum(nil))
 
-		replay, err := st.BeginIdempotent(r.Context(), tn, key, fingerprint)
+		replay, claim, err := st.BeginIdempotent(r.Context(), tn, key, fingerprint)
 		if err != nil {
 			if err == store.ErrIdempotencyInFlight {
 				w.Header().Set("Retry-After", "1")
@@ -68,16 +69,20 @@ func Idempotent(st *store.Store, tn catalog.Tenant, ew ErrorWriter, h HandlerFun
 			return nil
 		}
 
+		// The request runs as one store unit with its stored response: a
+		// response is sent only once both are committed, so an
+		// acknowledged request is never run again by a retry.
 		rec := &recorder{header: http.Header{}}
-		if err := h(rec, r); err != nil {
-			ew(rec, r, err)
-		}
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		if rec.status >= 500 && rec.header.Get("X-Should-Retry") == "" {
-			st.AbandonIdempotent(r.Context(), tn, key)
-		} else {
+		err = st.RunIdempotent(r.Context(), claim, func(ctx context.Context) (store.Replay, error) {
+			if err := h(rec, r.WithContext(ctx)); err != nil {
+				ew(rec, r, err)
+			}
+			if rec.status == 0 {
+				rec.status = http.StatusOK
+			}
+			if rec.status >= 500 && rec.header.Get("X-Should-Retry") == "" {
+				return store.Replay{}, store.ErrNotStored
+			}
 			hdr := map[string]string{}
 			for _, k := range replayedHeaders {
 				if v := rec.header.Get(k); v != "" {
@@ -85,10 +90,18 @@ func Idempotent(st *store.Store, tn catalog.Tenant, ew ErrorWriter, h HandlerFun
 				}
 			}
 			hj, _ := json.Marshal(hdr)
-			if err := st.FinishIdempotent(r.Context(), tn, key, store.Replay{Status: rec.status, Headers: string(hj), Body: rec.body.Bytes()}); err != nil {
-				// The request itself succeeded; only its replay is lost.
-				st.AbandonIdempotent(r.Context(), tn, key)
+			return store.Replay{Status: rec.status, Headers: string(hj), Body: rec.body.Bytes()}, nil
+		})
+		if err != nil && err != store.ErrNotStored {
+			// Nothing of the request was committed: a retry runs it anew.
+			st.AbandonIdempotent(r.Context(), claim)
+			if err == store.ErrIdempotencyInFlight {
+				w.Header().Set("Retry-After", "1")
 			}
+			return err
+		}
+		if err == store.ErrNotStored {
+			st.AbandonIdempotent(r.Context(), claim)
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v

@@ -33,11 +33,19 @@ var (
 		Message: "A request with this Idempotency-Key is still being processed; retry shortly", Retryable: true}
 )
 
+// Claim is a key claimed by BeginIdempotent for one request.
+type Claim struct {
+	tn  catalog.Tenant
+	key string
+	at  int64 // the claim's created_at: a key taken over gets another
+}
+
 // BeginIdempotent claims key for a request with the given fingerprint. It
-// returns a stored response to replay, or nil when the caller should run
-// the request and then call FinishIdempotent (or AbandonIdempotent).
-func (s *Store) BeginIdempotent(ctx context.Context, tn catalog.Tenant, key, fingerprint string) (*Replay, error) {
+// returns a stored response to replay, or a claim under which the caller
+// runs the request with RunIdempotent (or AbandonIdempotent).
+func (s *Store) BeginIdempotent(ctx context.Context, tn catalog.Tenant, key, fingerprint string) (*Replay, Claim, error) {
 	var replay *Replay
+	claim := Claim{tn: tn, key: key}
 	err := s.write(ctx, func(t *tx) error {
 		var fp string
 		var done bool
@@ -54,10 +62,17 @@ func (s *Store) BeginIdempotent(ctx context.Context, tn catalog.Tenant, key, fin
 		case err != nil:
 			return err
 		case now.Sub(fromMicros(created)) > IdempotencyTTL || (!done && now.Sub(fromMicros(created)) > idempotencyStale):
-			// Expired, or left behind by a request that never finished.
-			if _, err := t.exec(ctx, "DELETE FROM idempotency_keys WHERE business_id = ? AND mode = ? AND key = ?",
-				tn.BusinessID, string(tn.Mode), key); err != nil {
+			// Expired, or left behind by a request that never finished
+			// (whose writes, committed only with its response, never
+			// happened). Only the row as read goes: a request finishing
+			// meanwhile keeps its response.
+			n, err := rowsAffected(t.exec(ctx, "DELETE FROM idempotency_keys WHERE business_id = ? AND mode = ? AND key = ? AND created_at = ? AND done = ?",
+				tn.BusinessID, string(tn.Mode), key, created, done))
+			if err != nil {
 				return err
+			}
+			if n == 0 {
+				return ErrIdempotencyInFlight
 			}
 		case fp != fingerprint:
 			return ErrIdempotencyMismatch
@@ -67,50 +82,58 @@ func (s *Store) BeginIdempotent(ctx context.Context, tn catalog.Tenant, key, fin
 			replay = &Replay{Status: status, Headers: headers, Body: body}
 			return nil
 		}
+		claim.at = micros(now)
 		_, err = t.exec(ctx, `INSERT INTO idempotency_keys (business_id, mode, key, fingerprint, done, status, headers, body, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tn.BusinessID, string(tn.Mode), key, fingerprint, false, 0, "{}", []byte{}, micros(now))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tn.BusinessID, string(tn.Mode), key, fingerprint, false, 0, "{}", []byte{}, claim.at)
 		return err
 	})
 	if kind, _ := violation(err); kind == violationUnique {
 		// Another server claimed the key between our read and insert.
-		return nil, ErrIdempotencyInFlight
+		return nil, Claim{}, ErrIdempotencyInFlight
 	}
-	return replay, err
+	return replay, claim, err
 }
 
-// FinishIdempotent stores the response of a claimed key.
-func (s *Store) FinishIdempotent(ctx context.Context, tn catalog.Tenant, key string, r Replay) error {
-	// The response is being sent whatever the client does now.
-	ctx = context.WithoutCancel(ctx)
-	return s.write(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, `UPDATE idempotency_keys SET done = ?, status = ?, headers = ?, body = ?
-			WHERE business_id = ? AND mode = ? AND key = ?`, true, r.Status, r.Headers, r.Body, tn.BusinessID, string(tn.Mode), key)
+// RunIdempotent runs a claimed request as one unit: run executes the
+// request (every store call made with the context it gets joins the unit)
+// and returns its response, which is stored in the same transaction, so
+// the request's writes and its stored response commit together or not at
+// all. An error from run (ErrNotStored for a response that must not be
+// replayed) rolls everything back; the caller then abandons the claim. A
+// claim that another request took over meanwhile (it was stale) fails
+// with ErrIdempotencyInFlight and writes nothing.
+func (s *Store) RunIdempotent(ctx context.Context, c Claim, run func(ctx context.Context) (Replay, error)) error {
+	var r Replay
+	return s.inUnit(ctx, func(ctx context.Context) error {
+		var err error
+		r, err = run(ctx)
+		return err
+	}, func(t *tx) error {
+		n, err := rowsAffected(t.exec(ctx, `UPDATE idempotency_keys SET done = ?, status = ?, headers = ?, body = ?
+			WHERE business_id = ? AND mode = ? AND key = ? AND created_at = ? AND done = ?`,
+			true, r.Status, r.Headers, r.Body, c.tn.BusinessID, string(c.tn.Mode), c.key, c.at, false))
+		if err == nil && n == 0 {
+			return ErrIdempotencyInFlight
+		}
 		return err
 	})
 }
 
-// AbandonIdempotent releases a claimed key without a stored response, so
-// a retry runs the request again (after an unexpected internal error).
-func (s *Store) AbandonIdempotent(ctx context.Context, tn catalog.Tenant, key string) error {
+// ErrNotStored is what RunIdempotent's run returns for a response that
+// must not be stored (an unexpected internal error: a retry runs again).
+var ErrNotStored = errors.New("store: response not stored")
+
+// AbandonIdempotent releases a claim without a stored response, so a
+// retry runs the request again.
+func (s *Store) AbandonIdempotent(ctx context.Context, c Claim) error {
 	ctx = context.WithoutCancel(ctx)
-	return s.write(ctx, func(t *tx) error {
-		_, err := t.exec(ctx, "DELETE FROM idempotency_keys WHERE business_id = ? AND mode = ? AND key = ? AND done = ?",
-			tn.BusinessID, string(tn.Mode), key, false)
-		return err
-	})
+	_, err := s.writeStatement(ctx, "DELETE FROM idempotency_keys WHERE business_id = ? AND mode = ? AND key = ? AND created_at = ? AND done = ?",
+		c.tn.BusinessID, string(c.tn.Mode), c.key, c.at, false)
+	return err
 }
 
 // PruneIdempotency deletes stored responses older than the TTL and
 // reports how many it removed.
 func (s *Store) PruneIdempotency(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.write(ctx, func(t *tx) error {
-		res, err := t.exec(ctx, "DELETE FROM idempotency_keys WHERE created_at < ?", micros(s.now().Add(-IdempotencyTTL)))
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n, err
+	return s.writeStatement(ctx, "DELETE FROM idempotency_keys WHERE created_at < ?", micros(s.now().Add(-IdempotencyTTL)))
 }

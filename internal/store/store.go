@@ -391,6 +391,9 @@ func (s *Store) prepared(db *sql.DB, query string, inTx bool) *sql.Stmt {
 // fn did. SQLite writes are group-committed by the writer (writer.go);
 // PostgreSQL writes run in their own transactions.
 func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
+	if t := unitTx(ctx); t != nil {
+		return t.nested(ctx, fn)
+	}
 	if s.writes != nil {
 		return s.enqueue(ctx, fn)
 	}
@@ -422,7 +425,7 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 // statement is atomic by itself, which saves the BEGIN and COMMIT round
 // trips.
 func (s *Store) writeStatement(ctx context.Context, query string, args ...any) (int64, error) {
-	if s.writes != nil {
+	if s.writes != nil || unitTx(ctx) != nil {
 		var n int64
 		err := s.write(ctx, func(t *tx) error {
 			var err error
@@ -487,6 +490,9 @@ func (r *row) Scan(dest ...any) error {
 
 // queryRow runs a single-row read on the read pool; the caller must Scan.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *row {
+	if t := unitTx(ctx); t != nil {
+		return &row{Row: t.queryRow(ctx, query, args...), done: func() {}}
+	}
 	done, err := s.takeTurn(ctx)
 	if err != nil {
 		return &row{err: err}
@@ -515,6 +521,13 @@ func (r *rows) Close() error {
 
 // query runs a read on the read pool; the caller must Close the rows.
 func (s *Store) query(ctx context.Context, query string, args ...any) (*rows, error) {
+	if t := unitTx(ctx); t != nil {
+		rs, err := t.query(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		return &rows{Rows: rs}, nil
+	}
 	done, err := s.takeTurn(ctx)
 	if err != nil {
 		return nil, err
@@ -545,6 +558,9 @@ func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond
 // read runs fn in a read-only transaction on the read pool, so a use case
 // that needs several queries sees one snapshot.
 func (s *Store) read(ctx context.Context, fn func(*tx) error) error {
+	if t := unitTx(ctx); t != nil {
+		return fn(t)
+	}
 	done, err := s.takeTurn(ctx)
 	if err != nil {
 		return err

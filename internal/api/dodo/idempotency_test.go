@@ -77,3 +77,51 @@ func TestIdempotencyKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotentWriteCommitsWithItsResponse makes storing the response
+// fail (a trigger refuses it, as a database that went away between the
+// write and the response would) and checks that the request is then not
+// acknowledged and nothing of it was written: a retry with the same key
+// creates the product once. Before the write and its response committed
+// together, the client got a 200 and the retry created a second product.
+func TestIdempotentWriteCommitsWithItsResponse(t *testing.T) {
+	engines := map[string][2]string{
+		"sqlite": {`CREATE TRIGGER refuse_response BEFORE UPDATE ON idempotency_keys WHEN NEW.done = 1
+			BEGIN SELECT RAISE(ABORT, 'injected: the response cannot be stored'); END`, "DROP TRIGGER refuse_response"},
+		"postgres": {`CREATE FUNCTION refuse_response() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'injected: the response cannot be stored'; END $$;
+			CREATE TRIGGER refuse_response BEFORE UPDATE ON idempotency_keys FOR EACH ROW WHEN (NEW.done) EXECUTE FUNCTION refuse_response()`,
+			"DROP TRIGGER refuse_response ON idempotency_keys"},
+	}
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			st, raw := storetest.OpenRaw(t, store.Engine(engine))
+			h := newHarness(t, st)
+			key := h.keys["a"]
+			body := strings.Replace(oneTimeBody, "Basic", "Once", 1)
+			if _, err := raw.Exec(engines[engine][0]); err != nil {
+				t.Fatal(err)
+			}
+			first := h.doKey("POST", "/products", key, "once", body)
+			if _, err := raw.Exec(engines[engine][1]); err != nil {
+				t.Fatal(err)
+			}
+			if first.status < 300 {
+				t.Errorf("acknowledged (%d) although its response was not stored", first.status)
+			}
+			if n := h.count(key); n != 0 && first.status >= 300 {
+				t.Errorf("%d products written by a request answered %d", n, first.status)
+			}
+			retry := h.doKey("POST", "/products", key, "once", body)
+			if retry.status != 200 {
+				t.Fatalf("retry: %d %s", retry.status, retry.body)
+			}
+			if again := h.doKey("POST", "/products", key, "once", body); string(again.body) != string(retry.body) || again.header.Get("Idempotent-Replayed") != "true" {
+				t.Errorf("second retry not a replay: %d %s", again.status, again.body)
+			}
+			if n := h.count(key); n != 1 {
+				t.Errorf("%d products after one acknowledged create and its retries, want 1", n)
+			}
+		})
+	}
+}

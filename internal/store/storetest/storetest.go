@@ -3,12 +3,15 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
 // Engines runs fn as a subtest once per engine, each with a fresh,
@@ -28,6 +31,24 @@ func Open(t testing.TB, engine store.Engine) *store.Store {
 	}
 	// As a server opens it: on SQLite the owner, so read caches are on.
 	return OpenDSN(t, dsn, store.Options{Owner: true})
+}
+
+// OpenRaw is Open that also returns a plain connection pool to the same
+// database, for tests that change it behind the store's back (a trigger
+// that fails a statement, a row edited by hand).
+func OpenRaw(t testing.TB, engine store.Engine) (*store.Store, *sql.DB) {
+	t.Helper()
+	dsn, driver := filepath.Join(t.TempDir(), "test.db"), "sqlite"
+	if engine == store.Postgres {
+		dsn, driver = pgtest.DSN(t), "pgx"
+	}
+	st := OpenDSN(t, dsn, store.Options{Owner: true})
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return st, raw
 }
 
 // OpenDSN opens and migrates the database dsn with opt, closed at cleanup.
