@@ -142,28 +142,61 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 	if f.Recurring == nil {
 		filter[3] = nil
 	}
+	version, stable := s.stableVersion()
 	var b strings.Builder
-	if end, ok := s.pages.before("products", filter, f.Page.Size, f.Page.Number); ok {
-		// Continue from where the previous page ended. The bare
+	end, continued := s.pages.before("products", filter, f.Page.Size, f.Page.Number, version)
+	continued = continued && stable
+	if continued {
+		// Continue from where the previous page ended, which is exactly
+		// OFFSET's page while nothing was written since. The bare
 		// "created_at <= ?" lets both engines seek the index; the rest drops
 		// the rows already served at that same instant.
 		b.WriteString("SELECT " + productColumns + productFrom + "WHERE " + strings.ReplaceAll(where, "x.", "p.") +
 			" AND p.created_at <= ? AND (p.created_at < ? OR p.id < ?) ORDER BY p.created_at DESC, p.id DESC LIMIT ?")
 		args = append(args, end.createdAt, end.createdAt, end.id, f.Page.Size)
 	} else {
-		// Skip rows in the index alone (a deferred join), then fetch the
-		// page's rows by key: OFFSET never reads the rows it skips.
-		b.WriteString("SELECT " + productColumns + " FROM (SELECT x.id, x.created_at FROM products x WHERE " + where +
-			" ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?) pg JOIN products p ON p.id = pg.id" +
-			" LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE ORDER BY pg.created_at DESC, pg.id DESC")
+		b.WriteString(productsByOffset(where))
 		args = append(args, f.Page.Size, f.Page.Offset())
 	}
-	rows, err := s.query(ctx, b.String(), args...)
+	out, err := s.listProducts(ctx, b.String(), args, f.Page.Size)
+	if err != nil {
+		return nil, err
+	}
+	if stable && !s.versionIs(version) {
+		// A write committed while the page was read: its rows may belong
+		// to either side of it, so neither the continuation nor its end
+		// can be trusted. Read the page by offset, as it is now.
+		stable = false
+		if continued {
+			args = append(args[:len(args)-4], f.Page.Size, f.Page.Offset())
+			if out, err = s.listProducts(ctx, productsByOffset(where), args, f.Page.Size); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if n := len(out); n > 0 && stable {
+		last := out[n-1]
+		s.pages.remember("products", filter, f.Page.Size, f.Page.Number, pageEnd{micros(last.CreatedAt), last.ID, version})
+	}
+	return out, nil
+}
+
+// productsByOffset is the product list query skipping rows by OFFSET in
+// the index alone (a deferred join), then fetching the page's rows by key:
+// OFFSET never reads the rows it skips.
+func productsByOffset(where string) string {
+	return "SELECT " + productColumns + " FROM (SELECT x.id, x.created_at FROM products x WHERE " + where +
+		" ORDER BY x.created_at DESC, x.id DESC LIMIT ? OFFSET ?) pg JOIN products p ON p.id = pg.id" +
+		" LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE ORDER BY pg.created_at DESC, pg.id DESC"
+}
+
+func (s *Store) listProducts(ctx context.Context, query string, args []any, size int) ([]*catalog.Product, error) {
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]*catalog.Product, 0, f.Page.Size)
+	out := make([]*catalog.Product, 0, size)
 	for rows.Next() {
 		p, err := s.scanProduct(rows)
 		if err != nil {
@@ -171,14 +204,7 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 		}
 		out = append(out, p)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if n := len(out); n > 0 {
-		last := out[n-1]
-		s.pages.remember("products", filter, f.Page.Size, f.Page.Number, pageEnd{micros(last.CreatedAt), last.ID})
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // lockProduct loads a product of the tenant for update inside t.

@@ -163,6 +163,8 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			return
 		}
 	}
+	// Odd while committing (stableVersion).
+	s.version.Add(1)
 	if single && errs[0] != nil || ran == 0 {
 		sqlTx.Rollback()
 	} else if err := sqlTx.Commit(); err != nil {

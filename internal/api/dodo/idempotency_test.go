@@ -95,7 +95,7 @@ func TestIdempotentWriteCommitsWithItsResponse(t *testing.T) {
 	}
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			st, raw := storetest.OpenRaw(t, store.Engine(engine))
+			st, raw, _ := storetest.OpenRaw(t, store.Engine(engine))
 			h := newHarness(t, st)
 			key := h.keys["a"]
 			body := strings.Replace(oneTimeBody, "Basic", "Once", 1)

@@ -34,9 +34,9 @@ func Open(t testing.TB, engine store.Engine) *store.Store {
 }
 
 // OpenRaw is Open that also returns a plain connection pool to the same
-// database, for tests that change it behind the store's back (a trigger
-// that fails a statement, a row edited by hand).
-func OpenRaw(t testing.TB, engine store.Engine) (*store.Store, *sql.DB) {
+// database, for tests that read or change it behind the store's back (a
+// trigger that fails a statement, a reference query), and its DSN.
+func OpenRaw(t testing.TB, engine store.Engine) (*store.Store, *sql.DB, string) {
 	t.Helper()
 	dsn, driver := filepath.Join(t.TempDir(), "test.db"), "sqlite"
 	if engine == store.Postgres {
@@ -48,7 +48,7 @@ func OpenRaw(t testing.TB, engine store.Engine) (*store.Store, *sql.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { raw.Close() })
-	return st, raw
+	return st, raw, dsn
 }
 
 // OpenDSN opens and migrates the database dsn with opt, closed at cleanup.
