@@ -117,6 +117,10 @@ func TestDiscountValidationWire(t *testing.T) {
 		{"option without currency", `{"amount":1,"type":"percentage","currency_options":[{"is_default":true}]}`, "INVALID_REQUEST_BODY", "currency_options[0].currency"},
 		{"short code", `{"amount":1,"type":"percentage","code":"ab"}`, "INVALID_REQUEST_BODY", "code"},
 		{"bad date", `{"amount":1,"type":"percentage","expires_at":"tomorrow"}`, "INVALID_REQUEST_BODY", "expires_at"},
+		// Dates that would not come back as RFC 3339 (years 0001 to 9999 in UTC).
+		{"year 10000 in UTC", `{"amount":1,"type":"percentage","expires_at":"9999-12-31T23:59:59-23:59"}`, "INVALID_REQUEST_BODY", "expires_at"},
+		{"year 0 in UTC", `{"amount":1,"type":"percentage","starts_at":"0000-01-01T00:00:00+23:59"}`, "INVALID_REQUEST_BODY", "starts_at"},
+		{"offset +24:00", `{"amount":1,"type":"percentage","expires_at":"2030-01-01T00:00:00+24:00"}`, "INVALID_REQUEST_BODY", "expires_at"},
 		{"starts after expiry", `{"amount":1,"type":"percentage","starts_at":"2030-01-02T00:00:00Z","expires_at":"2030-01-01T00:00:00Z"}`, "INVALID_REQUEST_BODY", "starts_at"},
 		{"per customer over usage", `{"amount":1,"type":"percentage","usage_limit":1,"per_customer_usage_limit":2}`, "INVALID_REQUEST_BODY", "per_customer_usage_limit"},
 		{"eligibility", `{"amount":1,"type":"percentage","customer_eligibility":"vip"}`, "INVALID_REQUEST_BODY", "customer_eligibility"},

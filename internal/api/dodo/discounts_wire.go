@@ -91,15 +91,14 @@ func optTimestamp(t *time.Time) *string {
 	return &s
 }
 
-// parseTime reads an RFC 3339 date-time at stored precision, recording a
-// problem at path when it is not one.
+// parseTime reads an RFC 3339 date-time (catalog.ParseTimestamp),
+// recording a problem at path when it is not one.
 func parseTime(pr *catalog.Problems, path, s string) *time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		pr.Add(path, "must be an RFC 3339 date-time such as 2026-01-02T03:04:05Z")
+	t, ok := catalog.ParseTimestamp(s)
+	if !ok {
+		pr.Add(path, "must be an RFC 3339 date-time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, such as 2026-01-02T03:04:05Z")
 		return nil
 	}
-	t = t.UTC().Truncate(time.Microsecond)
 	return &t
 }
 
