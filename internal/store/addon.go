@@ -31,7 +31,7 @@ func (s *Store) CreateAddon(ctx context.Context, tn catalog.Tenant, a *catalog.A
 	}
 	now := s.now()
 	a.ID, a.BusinessID, a.CreatedAt, a.UpdatedAt = s.NewID("adn_"), tn.BusinessID, now, now
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO addons (id, business_id, mode, name, description, price, currency, tax_category,
 			image_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, tn.BusinessID, string(tn.Mode), a.Name, a.Description, a.Price, a.Currency, a.TaxCategory,
@@ -42,7 +42,7 @@ func (s *Store) CreateAddon(ctx context.Context, tn catalog.Tenant, a *catalog.A
 
 // GetAddon returns an addon of the tenant.
 func (s *Store) GetAddon(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Addon, error) {
-	a, err := scanAddon(s.queryRow(ctx, "SELECT "+addonColumns+" FROM addons WHERE id = ? AND business_id = ? AND mode = ?",
+	a, err := scanAddon(s.db.queryRow(ctx, "SELECT "+addonColumns+" FROM addons WHERE id = ? AND business_id = ? AND mode = ?",
 		id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Addon", id)
@@ -60,7 +60,7 @@ func (s *Store) ListAddons(ctx context.Context, tn catalog.Tenant, page catalog.
 // returns the addon as stored.
 func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u *catalog.AddonPatch) (*catalog.Addon, error) {
 	var a *catalog.Addon
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		a, err = scanAddon(t.queryRow(ctx, s.forUpdate("SELECT "+addonColumns+" FROM addons WHERE id = ? AND business_id = ? AND mode = ?"),
 			id, tn.BusinessID, string(tn.Mode)))
@@ -96,7 +96,7 @@ func (s *Store) forUpdate(query string) string {
 
 // queryAll runs a read on the read pool and scans every row.
 func queryAll[T any](ctx context.Context, s *Store, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := s.query(ctx, query, args...)
+	rows, err := s.db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -68,7 +68,7 @@ func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.B
 	b := &catalog.Brand{ID: s.NewID("brnd_"), BusinessID: tn.BusinessID, Enabled: true, VerificationEnabled: true,
 		VerificationStatus: catalog.VerificationReview, CreatedAt: now, UpdatedAt: now}
 	u.Apply(b)
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if b.StatementDescriptor == "" {
 			name := ""
 			if b.Name != nil {
@@ -116,7 +116,7 @@ func derivedDescriptor(name string) string {
 
 // GetBrand returns a brand of the tenant, archived or not.
 func (s *Store) GetBrand(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Brand, error) {
-	b, err := scanBrand(s.queryRow(ctx, "SELECT "+brandColumns+" FROM brands WHERE business_id = ? AND mode = ? AND id = ?",
+	b, err := scanBrand(s.db.queryRow(ctx, "SELECT "+brandColumns+" FROM brands WHERE business_id = ? AND mode = ? AND id = ?",
 		tn.BusinessID, string(tn.Mode), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Brand", id)
@@ -131,7 +131,7 @@ func (s *Store) ListBrands(ctx context.Context, tn catalog.Tenant, includeArchiv
 	if !includeArchived {
 		q += " AND archived_at IS NULL"
 	}
-	rows, err := s.query(ctx, q+" ORDER BY is_primary DESC, created_at, id", tn.BusinessID, string(tn.Mode))
+	rows, err := s.db.query(ctx, q+" ORDER BY is_primary DESC, created_at, id", tn.BusinessID, string(tn.Mode))
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (s *Store) ListBrands(ctx context.Context, tn catalog.Tenant, includeArchiv
 // the business), and an archived brand can no longer change.
 func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u *catalog.BrandPatch) (*catalog.Brand, error) {
 	var b *catalog.Brand
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		locked, err := s.lockBrands(ctx, t, tn, id)
 		if err != nil {
 			return err

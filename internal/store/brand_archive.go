@@ -12,7 +12,7 @@ import (
 // be "" only when there is nothing to move.
 func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo string) (catalog.BrandArchive, error) {
 	res := catalog.BrandArchive{BrandID: id, MovedTo: moveTo}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := s.lockBrandContents(ctx, t, tn, id); err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func (s *Store) CreateCollection(ctx context.Context, tn catalog.Tenant, c *cata
 			ids = append(ids, it.ProductID)
 		}
 	}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := s.checkBrand(ctx, t, tn, c.BrandID); err != nil {
 			return err
 		}
@@ -171,7 +171,7 @@ func (s *Store) membershipError(ctx context.Context, tn catalog.Tenant, self str
 	if strings.Contains(name, "collection_items") {
 		for _, id := range ids {
 			var owner string
-			if s.queryRow(ctx, `SELECT ci.collection_id FROM collection_items ci JOIN products p ON p.id = ci.product_id
+			if s.db.queryRow(ctx, `SELECT ci.collection_id FROM collection_items ci JOIN products p ON p.id = ci.product_id
 				WHERE ci.product_id = ? AND ci.active = TRUE AND p.business_id = ? AND p.mode = ?`,
 				id, tn.BusinessID, string(tn.Mode)).Scan(&owner) == nil && owner != self {
 				return inCollection(id, owner)
@@ -186,7 +186,7 @@ func (s *Store) membershipError(ctx context.Context, tn catalog.Tenant, self str
 // each membership carrying its product as it is now.
 func (s *Store) GetCollection(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Collection, error) {
 	var c *catalog.Collection
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		c, err = scanCollection(t.queryRow(ctx, "SELECT "+collectionColumns+` FROM product_collections c
 			WHERE c.id = ? AND c.business_id = ? AND c.mode = ?`, id, tn.BusinessID, string(tn.Mode)))

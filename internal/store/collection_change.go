@@ -20,7 +20,7 @@ func (s *Store) ListCollections(ctx context.Context, tn catalog.Tenant, f catalo
 	}
 	b.WriteString(" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?")
 	args = append(args, f.Page.Size, f.Page.Offset())
-	rows, err := s.query(ctx, b.String(), args...)
+	rows, err := s.db.query(ctx, b.String(), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (s *Store) ListCollections(ctx context.Context, tn catalog.Tenant, f catalo
 // UpdateCollection applies a partial update; group_order must list every
 // group of the collection exactly once.
 func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id string, u *catalog.CollectionPatch) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCollection(ctx, t, tn, id, false)
 		if err != nil {
 			return err
@@ -86,7 +86,7 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 // ArchiveCollection archives a collection. Its products stay members but
 // are unlinked: while archived they may join other collections.
 func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCollection(ctx, t, tn, id, true)
 		if err != nil {
 			return err
@@ -107,7 +107,7 @@ func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id str
 // dropped and reported; if none would remain the collection stays archived.
 func (s *Store) UnarchiveCollection(ctx context.Context, tn catalog.Tenant, id string) ([]string, error) {
 	excluded := []string{}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCollection(ctx, t, tn, id, true)
 		if err != nil || !c.Archived {
 			return err

@@ -63,7 +63,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 	}
 	ids := productIDs(g.Products)
 	var groupID string
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -88,7 +88,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 	// Only the new group is answered: loading the whole collection would
 	// cost more the bigger it grows.
 	var groups []catalog.CollectionGroup
-	err = s.read(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		groups, err = s.loadGroupsWhere(ctx, t, "id = ?", "i.group_id = ?", groupID)
 		return err
@@ -156,7 +156,7 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -215,7 +215,7 @@ func (s *Store) mustKeepProducts(ctx context.Context, t *tx, collectionID string
 
 // DeleteGroup removes a group and its memberships.
 func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID, groupID string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 	}
 	ids := productIDs(items)
 	var added []string
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -279,7 +279,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		args[i] = id
 	}
 	var out []catalog.CollectionItem
-	err = s.read(ctx, func(t *tx) error {
+	err = s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		items, err := s.loadItems(ctx, t, "i.id IN ("+placeholders(len(added))+")", args...)
 		for _, it := range items {
 			out = append(out, it.CollectionItem)
@@ -302,7 +302,7 @@ func (s *Store) findItem(ctx context.Context, t *tx, collectionID, groupID, item
 
 // UpdateItem enables or disables a membership.
 func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string, status bool) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -318,7 +318,7 @@ func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID,
 
 // DeleteItem removes a membership, unless it is the collection's last.
 func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}

@@ -40,7 +40,7 @@ func (s *Store) CreateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 	}
 	now := s.now()
 	c.ID, c.BusinessID, c.Deleted, c.CreatedAt, c.UpdatedAt = s.NewID("cde_"), tn.BusinessID, false, now, now
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := nameFree(ctx, t, tn, c.Name, ""); err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ const creditByID = " FROM credit_entitlements WHERE id = ? AND business_id = ? A
 // GetCreditEntitlement returns a credit entitlement of the tenant; a
 // deleted one is not found.
 func (s *Store) GetCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string) (*catalog.CreditEntitlement, error) {
-	c, err := scanCredit(s.queryRow(ctx, "SELECT "+creditColumns+creditByID+" AND deleted = ?", id, tn.BusinessID, string(tn.Mode), false))
+	c, err := scanCredit(s.db.queryRow(ctx, "SELECT "+creditColumns+creditByID+" AND deleted = ?", id, tn.BusinessID, string(tn.Mode), false))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Credit entitlement", id)
 	}
@@ -120,7 +120,7 @@ func (s *Store) lockCredit(ctx context.Context, t *tx, tn catalog.Tenant, id str
 // entitlement and validates the merged result; precision never changes.
 func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string, u *catalog.CreditEntitlementPatch) error {
 	var name string
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCredit(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 // DeleteCreditEntitlement soft-deletes a credit entitlement; deleting a
 // deleted one is KindGone.
 func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCredit(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -171,7 +171,7 @@ func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 // every setting it had. An unknown id is KindNotFound and an active one
 // KindConflict (CREDIT_ENTITLEMENT_NOT_DELETED).
 func (s *Store) UndeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCredit(ctx, t, tn, id)
 		if err != nil {
 			return err

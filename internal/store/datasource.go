@@ -37,7 +37,7 @@ func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *cata
 	d.ID = "ds_" + catalog.NewTimeUUID(now)
 	d.Status = catalog.DataSourceStatusIdle
 	d.CreatedAt = now
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO data_sources (id, business_id, mode, name, system, system_key, status, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, tn.BusinessID, string(tn.Mode), d.Name, d.System,
 			catalog.SystemKey(d.System), d.Status, micros(now))
@@ -58,7 +58,7 @@ func scanDataSource(sc scanner) (catalog.DataSource, error) {
 
 // GetDataSource returns a data source of the tenant.
 func (s *Store) GetDataSource(ctx context.Context, tn catalog.Tenant, id string) (catalog.DataSource, error) {
-	d, err := scanDataSource(s.queryRow(ctx, "SELECT "+dataSourceColumns+
+	d, err := scanDataSource(s.db.queryRow(ctx, "SELECT "+dataSourceColumns+
 		" FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, ErrDataSourceNotFound
@@ -80,7 +80,7 @@ func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalo
 		q += " AND system_key = ?"
 		args = append(args, catalog.SystemKey(f.System))
 	}
-	rows, err := s.query(ctx, q+" ORDER BY created_at DESC, id DESC", args...)
+	rows, err := s.db.query(ctx, q+" ORDER BY created_at DESC, id DESC", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalo
 // DeleteDataSource deletes a data source of the tenant with its plans; the
 // plans leave every plan group they were in.
 func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := s.lockDataSourcePlans(ctx, t, tn, id); err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id stri
 // EmptyDataSource deletes every plan of a data source of the tenant (they
 // leave their plan groups) and keeps the source itself.
 func (s *Store) EmptyDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		q := "SELECT id FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?"
 		if s.engine == Postgres {
 			q += " FOR UPDATE"

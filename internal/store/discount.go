@@ -76,7 +76,7 @@ func (s *Store) CreateDiscount(ctx context.Context, tn catalog.Tenant, d *catalo
 		return err
 	}
 	for attempt := 0; ; attempt++ {
-		err = s.write(ctx, func(t *tx) error {
+		err = s.db.write(ctx, func(ctx context.Context, t *tx) error {
 			if err := s.checkRestrictions(ctx, t, tn, d.RestrictedTo); err != nil {
 				return err
 			}
@@ -155,7 +155,7 @@ func (s *Store) insertRestrictions(ctx context.Context, t *tx, d *catalog.Discou
 // the merged result, and returns it.
 func (s *Store) UpdateDiscount(ctx context.Context, tn catalog.Tenant, id string, u *catalog.DiscountPatch) (*catalog.Discount, error) {
 	var d *catalog.Discount
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		if d, err = s.lockDiscount(ctx, t, tn, "d.id = ?", id); err != nil {
 			return err
@@ -216,7 +216,7 @@ func (s *Store) lockDiscount(ctx context.Context, t *tx, tn catalog.Tenant, wher
 
 // DeleteDiscount soft-deletes a live discount, which frees its code.
 func (s *Store) DeleteDiscount(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		now := micros(s.now())
 		res, err := t.exec(ctx, `UPDATE discounts SET deleted_at = ?, updated_at = ?
 			WHERE id = ? AND business_id = ? AND mode = ? AND deleted_at IS NULL`, now, now, id, tn.BusinessID, string(tn.Mode))

@@ -32,7 +32,7 @@ func (s *Store) GetDiscountByCode(ctx context.Context, tn catalog.Tenant, code s
 
 func (s *Store) findDiscount(ctx context.Context, tn catalog.Tenant, where, arg string) (*catalog.Discount, error) {
 	var d *catalog.Discount
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		d, err = scanDiscount(t.queryRow(ctx, "SELECT "+discountColumns+" FROM discounts d WHERE "+where+
 			" AND d.business_id = ? AND d.mode = ? AND d.deleted_at IS NULL", arg, tn.BusinessID, string(tn.Mode)))
@@ -52,7 +52,7 @@ func (s *Store) findDiscount(ctx context.Context, tn catalog.Tenant, where, arg 
 // concurrent redemptions respect usage_limit exactly.
 func (s *Store) RedeemDiscount(ctx context.Context, tn catalog.Tenant, code string) (*catalog.Discount, error) {
 	var d *catalog.Discount
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		if d, err = s.lockDiscount(ctx, t, tn, "d.code = ?", catalog.NormalizeCode(code)); err != nil {
 			return err
@@ -104,7 +104,7 @@ func (s *Store) ListDiscounts(ctx context.Context, tn catalog.Tenant, f catalog.
 	b.WriteString(" ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?")
 	args = append(args, f.Page.Size, f.Page.Offset())
 	out := make([]*catalog.Discount, 0, f.Page.Size)
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		rows, err := t.query(ctx, b.String(), args...)
 		if err != nil {
 			return err

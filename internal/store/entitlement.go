@@ -62,7 +62,7 @@ func (s *Store) CreateEntitlement(ctx context.Context, tn catalog.Tenant, e *cat
 	}
 	now := s.now()
 	e.ID, e.BusinessID, e.CreatedAt, e.UpdatedAt = s.NewID("ent_"), tn.BusinessID, now, now
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO entitlements (id, business_id, mode, name, description, integration_type, config,
 			metadata, deleted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, tn.BusinessID, string(tn.Mode), e.Name, e.Description, e.IntegrationType, config, metadata, false,
@@ -76,7 +76,7 @@ const entitlementByID = " FROM entitlements WHERE id = ? AND business_id = ? AND
 // GetEntitlement returns an entitlement of the tenant; a deleted one is
 // not found.
 func (s *Store) GetEntitlement(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Entitlement, error) {
-	e, err := scanEntitlement(s.queryRow(ctx, "SELECT "+entitlementColumns+entitlementByID, id, tn.BusinessID, string(tn.Mode), false))
+	e, err := scanEntitlement(s.db.queryRow(ctx, "SELECT "+entitlementColumns+entitlementByID, id, tn.BusinessID, string(tn.Mode), false))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Entitlement", id)
 	}
@@ -101,7 +101,7 @@ func (s *Store) ListEntitlements(ctx context.Context, tn catalog.Tenant, f catal
 // entitlement, and returns it as stored.
 func (s *Store) UpdateEntitlement(ctx context.Context, tn catalog.Tenant, id string, u *catalog.EntitlementPatch) (*catalog.Entitlement, error) {
 	var e *catalog.Entitlement
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		e, err = s.lockEntitlement(ctx, t, tn, id)
 		if err != nil {
@@ -128,7 +128,7 @@ func (s *Store) UpdateEntitlement(ctx context.Context, tn catalog.Tenant, id str
 // DeleteEntitlement soft-deletes an entitlement: it becomes invisible, and
 // products that name it no longer show it.
 func (s *Store) DeleteEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockEntitlement(ctx, t, tn, id); err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ type Claim struct {
 func (s *Store) BeginIdempotent(ctx context.Context, tn catalog.Tenant, key, fingerprint string) (*Replay, Claim, error) {
 	var replay *Replay
 	claim := Claim{tn: tn, key: key}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var fp string
 		var done bool
 		var status int
@@ -104,11 +104,11 @@ func (s *Store) BeginIdempotent(ctx context.Context, tn catalog.Tenant, key, fin
 // with ErrIdempotencyInFlight and writes nothing.
 func (s *Store) RunIdempotent(ctx context.Context, c Claim, run func(ctx context.Context) (Replay, error)) error {
 	var r Replay
-	return s.inUnit(ctx, func(ctx context.Context) error {
+	return s.db.inUnit(ctx, func(ctx context.Context) error {
 		var err error
 		r, err = run(ctx)
 		return err
-	}, func(t *tx) error {
+	}, func(ctx context.Context, t *tx) error {
 		n, err := rowsAffected(t.exec(ctx, `UPDATE idempotency_keys SET done = ?, status = ?, headers = ?, body = ?
 			WHERE business_id = ? AND mode = ? AND key = ? AND created_at = ? AND done = ?`,
 			true, r.Status, r.Headers, r.Body, c.tn.BusinessID, string(c.tn.Mode), c.key, c.at, false))
@@ -127,7 +127,7 @@ var ErrNotStored = errors.New("store: response not stored")
 // retry runs the request again.
 func (s *Store) AbandonIdempotent(ctx context.Context, c Claim) error {
 	ctx = context.WithoutCancel(ctx)
-	_, err := s.writeStatement(ctx, "DELETE FROM idempotency_keys WHERE business_id = ? AND mode = ? AND key = ? AND created_at = ? AND done = ?",
+	_, err := s.db.writeStatement(ctx, "DELETE FROM idempotency_keys WHERE business_id = ? AND mode = ? AND key = ? AND created_at = ? AND done = ?",
 		c.tn.BusinessID, string(c.tn.Mode), c.key, c.at, false)
 	return err
 }
@@ -135,5 +135,5 @@ func (s *Store) AbandonIdempotent(ctx context.Context, c Claim) error {
 // PruneIdempotency deletes stored responses older than the TTL and
 // reports how many it removed.
 func (s *Store) PruneIdempotency(ctx context.Context) (int64, error) {
-	return s.writeStatement(ctx, "DELETE FROM idempotency_keys WHERE created_at < ?", micros(s.now().Add(-IdempotencyTTL)))
+	return s.db.writeStatement(ctx, "DELETE FROM idempotency_keys WHERE created_at < ?", micros(s.now().Add(-IdempotencyTTL)))
 }

@@ -27,7 +27,7 @@ var ErrUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "
 // CreateBusiness creates a business with its primary brand in both modes.
 func (s *Store) CreateBusiness(ctx context.Context, name string) (catalog.Business, error) {
 	var b catalog.Business
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		b, err = s.createBusiness(ctx, t, name)
 		return err
@@ -72,7 +72,7 @@ func statementDescriptor(name string) string {
 // database has no business yet. It reports the new key's token, or ""
 // when the database was not empty.
 func (s *Store) Bootstrap(ctx context.Context, name string) (token string, b catalog.Business, err error) {
-	err = s.write(ctx, func(t *tx) error {
+	err = s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if s.engine == Postgres {
 			// Two servers starting on one empty database must not both
 			// create a first business.
@@ -99,7 +99,7 @@ func (s *Store) Bootstrap(ctx context.Context, name string) (token string, b cat
 
 // Businesses lists every business, oldest first.
 func (s *Store) Businesses(ctx context.Context) ([]catalog.Business, error) {
-	rows, err := s.query(ctx, "SELECT id, name, created_at FROM businesses ORDER BY created_at, id")
+	rows, err := s.db.query(ctx, "SELECT id, name, created_at FROM businesses ORDER BY created_at, id")
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Store) Businesses(ctx context.Context) ([]catalog.Business, error) {
 func (s *Store) CreateKey(ctx context.Context, businessID string, mode catalog.Mode, readOnly bool) (string, catalog.APIKey, error) {
 	var token string
 	var k catalog.APIKey
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		token, k, err = s.createKey(ctx, t, businessID, mode, readOnly)
 		return err
@@ -154,7 +154,7 @@ func (s *Store) createKey(ctx context.Context, t *tx, businessID string, mode ca
 
 // Keys lists every key, oldest first, without secrets.
 func (s *Store) Keys(ctx context.Context) ([]catalog.APIKey, error) {
-	rows, err := s.query(ctx, `SELECT id, business_id, mode, prefix, read_only, created_at, revoked_at
+	rows, err := s.db.query(ctx, `SELECT id, business_id, mode, prefix, read_only, created_at, revoked_at
 		FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
 		return nil, err
@@ -196,7 +196,7 @@ func (s *Store) RevokeKey(ctx context.Context, idOrToken string) error {
 		s.keyCache = nil
 		s.keyMu.Unlock()
 	}()
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		res, err := t.exec(ctx, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", micros(s.now()), id)
 		if err != nil {
 			return err
@@ -268,7 +268,7 @@ func (s *Store) authenticate(ctx context.Context, token string) (catalog.APIKey,
 	var hash []byte
 	var revoked sql.NullInt64
 	var at int64
-	err := s.queryRow(ctx, `SELECT id, business_id, mode, secret_hash, prefix, read_only, created_at, revoked_at
+	err := s.db.queryRow(ctx, `SELECT id, business_id, mode, secret_hash, prefix, read_only, created_at, revoked_at
 		FROM api_keys WHERE id = ?`, "key_"+idPart).Scan(&k.ID, &k.BusinessID, &mode, &hash, &k.Prefix, &k.ReadOnly, &at, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same work as a found key so timing does not tell.

@@ -50,7 +50,7 @@ func (s *Store) CreateMeter(ctx context.Context, tn catalog.Tenant, m *catalog.M
 	}
 	now := s.now()
 	m.ID, m.BusinessID, m.Archived, m.CreatedAt, m.UpdatedAt = s.NewID("mtr_"), tn.BusinessID, false, now, now
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO meters (id, business_id, mode, name, description, event_name, measurement_unit,
 			aggregation_type, aggregation_key, filter, archived, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -62,7 +62,7 @@ func (s *Store) CreateMeter(ctx context.Context, tn catalog.Tenant, m *catalog.M
 
 // GetMeter returns a meter of the tenant, archived or not.
 func (s *Store) GetMeter(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Meter, error) {
-	m, err := scanMeter(s.queryRow(ctx, "SELECT "+meterColumns+" FROM meters WHERE id = ? AND business_id = ? AND mode = ?",
+	m, err := scanMeter(s.db.queryRow(ctx, "SELECT "+meterColumns+" FROM meters WHERE id = ? AND business_id = ? AND mode = ?",
 		id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Meter", id)
@@ -80,7 +80,7 @@ func (s *Store) ListMeters(ctx context.Context, tn catalog.Tenant, archived bool
 // SetMeterArchived archives or unarchives a meter. Either is idempotent:
 // the API documents no error for a repeat.
 func (s *Store) SetMeterArchived(ctx context.Context, tn catalog.Tenant, id string, archived bool) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var cur bool
 		err := t.queryRow(ctx, s.forUpdate("SELECT archived FROM meters WHERE id = ? AND business_id = ? AND mode = ?"),
 			id, tn.BusinessID, string(tn.Mode)).Scan(&cur)

@@ -26,7 +26,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(files)
-	conn, err := s.w.Conn(ctx)
+	conn, err := s.db.conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			tx.Rollback()
 			return fmt.Errorf("store: migration %s: %w", name, err)
 		}
-		if _, err := tx.ExecContext(ctx, s.q("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
+		if _, err := tx.ExecContext(ctx, s.db.q("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)"),
 			v, name, micros(s.now())); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("store: record migration %s: %w", name, err)

@@ -45,7 +45,7 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 		return err
 	}
 	p.CreatedAt = now
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var system string
 		err := t.queryRow(ctx, "SELECT system FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
 			p.DataSourceID, tn.BusinessID, string(tn.Mode)).Scan(&system)
@@ -80,7 +80,7 @@ func scanPlan(sc scanner) (catalog.Plan, error) {
 
 // GetPlan returns a plan of the tenant.
 func (s *Store) GetPlan(ctx context.Context, tn catalog.Tenant, id string) (catalog.Plan, error) {
-	p, err := scanPlan(s.queryRow(ctx, "SELECT "+planColumns+" FROM plans p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
+	p, err := scanPlan(s.db.queryRow(ctx, "SELECT "+planColumns+" FROM plans p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
 		id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrPlanNotFound
@@ -103,7 +103,7 @@ func (s *Store) ListPlans(ctx context.Context, tn catalog.Tenant, f catalog.Plan
 		l.cond("p.system_key = ?", catalog.SystemKey(f.System))
 	}
 	var page catalog.PlanPage
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		q, args := l.page("SELECT "+planColumns+" FROM plans p WHERE p.business_id = ? AND p.mode = ?", "p.created_at", "p.id", f.Page)
 		if page, err = planPage(ctx, t, q, args, f.Page.Limit); err != nil {
@@ -140,7 +140,7 @@ func planPage(ctx context.Context, t *tx, q string, args []any, limit int) (cata
 // the plan as stored.
 func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u *catalog.PlanPatch) (catalog.Plan, error) {
 	var p catalog.Plan
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		q := "SELECT " + planColumns + " FROM plans p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?"
 		if s.engine == Postgres {
 			q += " FOR UPDATE"
@@ -169,7 +169,7 @@ func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u 
 // DeletePlan deletes a plan of the tenant; it leaves every plan group it
 // was in, and the groups stay.
 func (s *Store) DeletePlan(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		res, err := t.exec(ctx, "DELETE FROM plans WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
 		if err != nil {
 			return err

@@ -38,7 +38,7 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 	now := s.now()
 	g.ID = "plg_" + catalog.NewUUID()
 	g.CreatedAt = now
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := t.exec(ctx, "INSERT INTO plan_groups (id, business_id, mode, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 			g.ID, tn.BusinessID, string(tn.Mode), g.Name, micros(now), micros(now)); err != nil {
 			return err
@@ -117,7 +117,7 @@ func scanPlanGroup(sc scanner) (catalog.PlanGroup, error) {
 // GetPlanGroup returns a plan group of the tenant with its live plans count.
 func (s *Store) GetPlanGroup(ctx context.Context, tn catalog.Tenant, id string) (catalog.PlanGroup, error) {
 	var g catalog.PlanGroup
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		var err error
 		g, err = getPlanGroup(ctx, t, tn, id, "")
 		return err
@@ -140,7 +140,7 @@ func getPlanGroup(ctx context.Context, t *tx, tn catalog.Tenant, id, lock string
 func (s *Store) ListPlanGroups(ctx context.Context, tn catalog.Tenant, p catalog.PageRequest) (catalog.PlanGroupPage, error) {
 	page := catalog.PlanGroupPage{Groups: []catalog.PlanGroup{}}
 	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		q, args := l.page("SELECT "+planGroupColumns+" FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", "g.created_at", "g.id", p)
 		rows, err := t.query(ctx, q, args...)
 		if err != nil {
@@ -171,7 +171,7 @@ func (s *Store) ListPlanGroups(ctx context.Context, tn catalog.Tenant, p catalog
 func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, id string, p catalog.PageRequest) (catalog.PlanPage, error) {
 	var page catalog.PlanPage
 	l := listQuery{args: []any{id}}
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := getPlanGroup(ctx, t, tn, id, ""); err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, id st
 // resolved as in CreatePlanGroup.
 func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id string, u *catalog.PlanGroupPatch) (catalog.PlanGroup, error) {
 	var g catalog.PlanGroup
-	err := s.write(ctx, func(t *tx) error {
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		lock := ""
 		if s.engine == Postgres {
 			// Serialise concurrent updates of one group, so two membership
@@ -225,7 +225,7 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 
 // DeletePlanGroup deletes a plan group of the tenant; its plans stay.
 func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if s.engine == Postgres {
 			// Lock as every writer does: the group, then its memberships in
 			// plan order (as a data source delete does), before the cascade

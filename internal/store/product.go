@@ -56,12 +56,12 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		if s.engine == Postgres {
 			q += " FOR SHARE OF b"
 		}
-		n, err := s.writeStatement(ctx, q, append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
+		n, err := s.db.writeStatement(ctx, q, append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
 		if err != nil || n == 1 {
 			return err
 		}
 	}
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := s.checkProductRefs(ctx, t, tn, p, nil); err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func hasRefs(p *catalog.Product) bool {
 
 // GetProduct returns a product of the tenant, archived or not.
 func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Product, error) {
-	row := s.queryRow(ctx, "SELECT "+productColumns+productFrom+"WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
+	row := s.db.queryRow(ctx, "SELECT "+productColumns+productFrom+"WHERE p.id = ? AND p.business_id = ? AND p.mode = ?",
 		id, tn.BusinessID, string(tn.Mode))
 	p, err := s.scanProduct(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -89,8 +89,8 @@ func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*
 
 type scanner interface{ Scan(...any) error }
 
-// scanProduct reads a product row for a read path, through the decoded
-// cache; the product must not be modified.
+// scanProduct reads a product row through the decoded cache into a
+// product of the caller's own.
 func (s *Store) scanProduct(sc scanner) (*catalog.Product, error) {
 	var p catalog.Product
 	var created, updated int64
@@ -99,18 +99,6 @@ func (s *Store) scanProduct(sc scanner) (*catalog.Product, error) {
 		return nil, err
 	}
 	return s.decoded.decode(&p, created, updated, doc)
-}
-
-// scanProductFresh reads a product row into a product of its own, for
-// write paths that modify it.
-func scanProductFresh(sc scanner) (*catalog.Product, error) {
-	var p catalog.Product
-	var created, updated int64
-	var doc string
-	if err := sc.Scan(&p.ID, &p.BusinessID, &p.BrandID, &p.Archived, &created, &updated, &doc, &p.CollectionID); err != nil {
-		return nil, err
-	}
-	return decodeProduct(&p, created, updated, doc)
 }
 
 // decodeProduct completes p from its stored document and times.
@@ -191,7 +179,7 @@ func productsByOffset(where string) string {
 }
 
 func (s *Store) listProducts(ctx context.Context, query string, args []any, size int) ([]*catalog.Product, error) {
-	rows, err := s.query(ctx, query, args...)
+	rows, err := s.db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +201,7 @@ func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id st
 	if s.engine == Postgres {
 		q += " FOR UPDATE OF p"
 	}
-	p, err := scanProductFresh(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
+	p, err := s.scanProduct(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Product", id)
 	}
@@ -222,7 +210,7 @@ func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id st
 
 // UpdateProduct applies a partial update, validating the merged product.
 func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string, u *catalog.ProductPatch) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -253,7 +241,7 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 
 // ArchiveProduct archives a product; archiving an archived one is KindGone.
 func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -268,7 +256,7 @@ func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string
 
 // UnarchiveProduct restores an archived product; an active one is left as is.
 func (s *Store) UnarchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.write(ctx, func(t *tx) error {
+	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil || !p.Archived {
 			return err

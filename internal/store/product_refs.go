@@ -191,7 +191,7 @@ func (s *Store) LoadProductRefs(ctx context.Context, tn catalog.Tenant, ps []*ca
 	if len(meters)+len(credits)+len(entitlements) == 0 {
 		return refs, nil
 	}
-	err := s.read(ctx, func(t *tx) error {
+	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
 		if err := loadByID(ctx, t, tn, "SELECT "+meterColumns+" FROM meters", meters, scanMeter,
 			func(m *catalog.Meter) { refs.Meters[m.ID] = m }); err != nil {
 			return err

@@ -12,8 +12,10 @@ const maxDecoded = 10000
 // decodedCache keeps recently decoded product documents. Decoding the
 // JSON document was half the cost of a list page; a document that is
 // byte-for-byte the one cached decodes to the same product, so the cache
-// needs no invalidation. Entries are shared: callers must treat products
-// from read paths as read-only (the write paths decode afresh).
+// needs no invalidation. Entries are never handed out: a caller gets a
+// deep copy (catalog.Product.Clone, a tenth of a decode), so changing a
+// product read from the store cannot change what the next read returns
+// (TestReadResultsAreCallers).
 type decodedCache struct {
 	mu sync.Mutex
 	m  map[string]decoded
@@ -31,7 +33,7 @@ func (c *decodedCache) decode(p *catalog.Product, created, updated int64, doc st
 	e, ok := c.m[p.ID]
 	c.mu.Unlock()
 	if ok && e.doc == doc {
-		cached := e.p
+		cached := *e.p.Clone()
 		cached.ID, cached.BusinessID, cached.BrandID = p.ID, p.BusinessID, p.BrandID
 		cached.Archived, cached.CollectionID = p.Archived, p.CollectionID
 		cached.CreatedAt, cached.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -45,7 +47,7 @@ func (c *decodedCache) decode(p *catalog.Product, created, updated int64, doc st
 	if c.m == nil || len(c.m) >= maxDecoded {
 		c.m = make(map[string]decoded, 1024)
 	}
-	c.m[p.ID] = decoded{doc: doc, p: *p}
+	c.m[p.ID] = decoded{doc: doc, p: *p.Clone()}
 	c.mu.Unlock()
 	return p, nil
 }

@@ -11,10 +11,10 @@ package store
 // before the commit, so a read that sees the same version before and after
 // it ran knows that no write committed meanwhile (stableVersion).
 func (s *Store) Version() (uint64, bool) {
-	if s.owner == nil {
+	if s.db.owner == nil {
 		return 0, false
 	}
-	return s.version.Load(), true
+	return s.db.version.Load(), true
 }
 
 // stableVersion returns the data version if it can be trusted and no
@@ -28,4 +28,4 @@ func (s *Store) stableVersion() (uint64, bool) {
 }
 
 // versionIs reports whether the data version is still v.
-func (s *Store) versionIs(v uint64) bool { return s.version.Load() == v }
+func (s *Store) versionIs(v uint64) bool { return s.db.version.Load() == v }

@@ -16,7 +16,7 @@ var errClosed = errors.New("store: closed")
 // writeReq is one use case waiting for the SQLite writer.
 type writeReq struct {
 	ctx  context.Context
-	fn   func(*tx) error
+	fn   func(context.Context, *tx) error
 	done chan error
 }
 
@@ -26,29 +26,29 @@ type writeReq struct {
 // synchronous=FULL) and only then answers each. A failing use case rolls
 // back to its savepoint and leaves the others untouched, so each stays
 // atomic, and running them one after another keeps them serialisable.
-func (s *Store) startWriter() {
-	s.writes = make(chan *writeReq, maxBatch)
-	s.writerDone = make(chan struct{})
-	if s.checkpoints {
-		s.ckpt = make(chan struct{}, 1)
-		s.ckptDone = make(chan struct{})
-		go s.checkpointLoop()
+func (d *db) startWriter() {
+	d.writes = make(chan *writeReq, maxBatch)
+	d.writerDone = make(chan struct{})
+	if d.checkpoints {
+		d.ckpt = make(chan struct{}, 1)
+		d.ckptDone = make(chan struct{})
+		go d.checkpointLoop()
 	}
-	go s.writeLoop()
+	go d.writeLoop()
 }
 
 // enqueue hands a write to the writer and waits for its commit. It waits
 // even when ctx ends meanwhile: the write may already be committed, and
 // the caller must not report failure for a write that happened.
-func (s *Store) enqueue(ctx context.Context, fn func(*tx) error) error {
+func (d *db) enqueue(ctx context.Context, fn func(context.Context, *tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	s.closeMu.RLock()
-	if s.closed {
-		s.closeMu.RUnlock()
+	d.closeMu.RLock()
+	if d.closed {
+		d.closeMu.RUnlock()
 		return errClosed
 	}
-	s.writes <- req
-	s.closeMu.RUnlock()
+	d.writes <- req
+	d.closeMu.RUnlock()
 	return <-req.done
 }
 
@@ -71,13 +71,13 @@ const (
 // starts over from the top. So once the WAL is past restartFrames the
 // writer, between two batches, copies the few frames this left behind
 // (finishCheckpoint), and its next transaction starts the WAL over.
-func (s *Store) checkpointLoop() {
-	defer close(s.ckptDone)
-	for range s.ckpt {
+func (d *db) checkpointLoop() {
+	defer close(d.ckptDone)
+	for range d.ckpt {
 		var busy, frames, copied int
-		err := s.w.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+		err := d.w.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
 		if err == nil && frames > restartFrames {
-			s.restartDue.Store(true)
+			d.restartDue.Store(true)
 		}
 		// An error leaves the frames for the next round; the WAL only
 		// grows meanwhile.
@@ -87,21 +87,21 @@ func (s *Store) checkpointLoop() {
 
 // finishCheckpoint runs on the writer goroutine between batches, when the
 // checkpointer asked for it.
-func (s *Store) finishCheckpoint() {
-	if s.restartDue.Swap(false) {
+func (d *db) finishCheckpoint() {
+	if d.restartDue.Swap(false) {
 		var busy, frames, copied int
-		s.w.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+		d.w.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
 	}
 }
 
-func (s *Store) writeLoop() {
-	defer close(s.writerDone)
-	for first := range s.writes {
+func (d *db) writeLoop() {
+	defer close(d.writerDone)
+	for first := range d.writes {
 		batch := []*writeReq{first}
 	drain:
 		for len(batch) < maxBatch {
 			select {
-			case r, ok := <-s.writes:
+			case r, ok := <-d.writes:
 				if !ok {
 					break drain
 				}
@@ -110,12 +110,12 @@ func (s *Store) writeLoop() {
 				break drain
 			}
 		}
-		s.commitBatch(batch)
-		s.finishCheckpoint()
+		d.commitBatch(batch)
+		d.finishCheckpoint()
 	}
 }
 
-func (s *Store) commitBatch(batch []*writeReq) {
+func (d *db) commitBatch(batch []*writeReq) {
 	errs := make([]error, len(batch))
 	// The batch runs on a context no request can cancel: interrupting one
 	// statement could roll back the whole shared transaction.
@@ -125,12 +125,12 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			r.done <- err
 		}
 	}
-	sqlTx, err := s.w.BeginTx(ctx, nil)
+	sqlTx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		fail(fmt.Errorf("store: begin: %w", err))
 		return
 	}
-	t := &tx{s: s, tx: sqlTx, db: s.w, fixed: ctx}
+	t := &tx{d: d, tx: sqlTx, pool: d.w, fixed: ctx}
 	single := len(batch) == 1
 	ran := 0
 	for i, r := range batch {
@@ -139,7 +139,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			continue
 		}
 		if single {
-			errs[i] = runSafe(r.fn, t)
+			errs[i] = runSafe(r, t)
 			ran++
 			continue
 		}
@@ -148,7 +148,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 			fail(fmt.Errorf("store: savepoint: %w", err))
 			return
 		}
-		if errs[i] = runSafe(r.fn, t); errs[i] != nil {
+		if errs[i] = runSafe(r, t); errs[i] != nil {
 			if _, err := t.exec(ctx, "ROLLBACK TO w"); err != nil {
 				sqlTx.Rollback()
 				fail(fmt.Errorf("store: rollback to savepoint: %w", err))
@@ -164,7 +164,7 @@ func (s *Store) commitBatch(batch []*writeReq) {
 		}
 	}
 	// Odd while committing (stableVersion).
-	s.version.Add(1)
+	d.version.Add(1)
 	if single && errs[0] != nil || ran == 0 {
 		sqlTx.Rollback()
 	} else if err := sqlTx.Commit(); err != nil {
@@ -176,10 +176,10 @@ func (s *Store) commitBatch(batch []*writeReq) {
 	}
 	// Before anyone hears of the commit, so that a read that starts after
 	// an answered write never takes an older cached answer (version.go).
-	s.version.Add(1)
-	if s.ckpt != nil {
+	d.version.Add(1)
+	if d.ckpt != nil {
 		select {
-		case s.ckpt <- struct{}{}:
+		case d.ckpt <- struct{}{}:
 		default: // one is due already
 		}
 	}
@@ -190,32 +190,32 @@ func (s *Store) commitBatch(batch []*writeReq) {
 
 // runSafe runs fn, turning a panic into an error so one bad request cannot
 // take the writer, and every other waiting request, down with it.
-func runSafe(fn func(*tx) error, t *tx) (err error) {
+func runSafe(r *writeReq, t *tx) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("store: panic in write: %v", v)
 		}
 	}()
-	return fn(t)
+	return r.fn(t.bind(r.ctx), t)
 }
 
 // stopWriter lets the writer finish every queued write and waits for it.
-func (s *Store) stopWriter() {
-	if s.writes == nil {
+func (d *db) stopWriter() {
+	if d.writes == nil {
 		return
 	}
-	s.closeMu.Lock()
-	first := !s.closed
+	d.closeMu.Lock()
+	first := !d.closed
 	if first {
-		s.closed = true
-		close(s.writes)
+		d.closed = true
+		close(d.writes)
 	}
-	s.closeMu.Unlock()
-	<-s.writerDone
-	if s.ckpt != nil {
+	d.closeMu.Unlock()
+	<-d.writerDone
+	if d.ckpt != nil {
 		if first {
-			close(s.ckpt) // the writer, its only sender, is done
+			close(d.ckpt) // the writer, its only sender, is done
 		}
-		<-s.ckptDone
+		<-d.ckptDone
 	}
 }
