@@ -87,4 +87,3 @@ func clonePtr[T any](p *T) *T {
 	v := *p
 	return &v
 }
-

@@ -186,7 +186,6 @@ func (d *db) openSQLite(path string, opt Options) error {
 	return nil
 }
 
-
 // q converts a query written with ? placeholders to the engine's form.
 func (d *db) q(query string) string {
 	if d.engine != Postgres {
@@ -268,8 +267,8 @@ func inlinePage(q string, args []any) (string, []any) {
 
 // tx is a transaction with placeholder rebinding.
 type tx struct {
-	d  *db
-	tx *sql.Tx
+	d    *db
+	tx   *sql.Tx
 	pool *sql.DB // the pool the transaction came from, for prepared statements
 	// fixed, when set, replaces the callers' contexts: a group-committed
 	// batch must not be interrupted by one request's cancellation.
@@ -516,7 +515,6 @@ func (d *db) query(ctx context.Context, query string, args ...any) (*rows, error
 	}
 	return &rows{Rows: rs, done: done}, nil
 }
-
 
 // read runs fn in a read-only transaction on the read pool, so a use case
 // that needs several queries sees one snapshot; inside a write, fn reads

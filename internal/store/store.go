@@ -76,4 +76,3 @@ func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 // now returns the current time at stored precision.
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
-
