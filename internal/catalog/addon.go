@@ -32,6 +32,11 @@ func (a *Addon) Validate(pr *Problems) {
 	}
 }
 
+// AddonFilter selects addons for a list page.
+type AddonFilter struct {
+	Page Page
+}
+
 // AddonPatch is a partial update of an addon. A nil pointer leaves the
 // field unchanged; ImageID is the one field whose null clears it.
 type AddonPatch struct {

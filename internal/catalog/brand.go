@@ -44,6 +44,12 @@ type Brand struct {
 	UpdatedAt           time.Time
 }
 
+// BrandFilter selects brands for a list (the whole list: brands are not
+// paged).
+type BrandFilter struct {
+	IncludeArchived bool
+}
+
 // BrandPatch is the input of brand create and update. A nil field is left
 // unchanged (null means "no change" too); an empty description, support
 // email or url clears the field, since null cannot.

@@ -48,6 +48,12 @@ type MeterAggregation struct {
 	Key  *string
 }
 
+// MeterListFilter selects meters for a list page.
+type MeterListFilter struct {
+	Archived bool
+	Page     Page
+}
+
 // MeterFilter combines clauses with a conjunction. Its clauses are either
 // all conditions or all nested filters, never a mix. The JSON form is the
 // stored one, not the wire one.

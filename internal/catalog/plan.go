@@ -77,14 +77,5 @@ type PlanFilter struct {
 	// System is the billing system of the plan's data source, matched
 	// case-insensitively.
 	System string
-	Page   PageRequest
-}
-
-// PlanPage is one page of a plan list, newest first.
-type PlanPage struct {
-	Plans []Plan
-	// More reports whether older plans follow.
-	More bool
-	// Total is the size of the whole list when asked for, else -1.
-	Total int
+	Page   Page
 }

@@ -34,11 +34,13 @@ type PlanGroupPatch struct {
 	Plans *[]string
 }
 
-// PlanGroupPage is one page of a plan group list, newest first.
-type PlanGroupPage struct {
-	Groups []PlanGroup
-	// More reports whether older groups follow.
-	More bool
-	// Total is the size of the whole list when asked for, else -1.
-	Total int
+// PlanGroupFilter selects plan groups for a list page.
+type PlanGroupFilter struct {
+	Page Page
+}
+
+// PlanGroupPlansFilter selects the plans of one plan group for a list page.
+type PlanGroupPlansFilter struct {
+	GroupID string
+	Page    Page
 }

@@ -104,12 +104,3 @@ type ProductFilter struct {
 	Recurring *bool
 	Page      Page
 }
-
-// Page is an offset page: Number is zero-based.
-type Page struct {
-	Size   int
-	Number int
-}
-
-// Offset is the number of rows before the page.
-func (p Page) Offset() int { return p.Size * p.Number }

@@ -39,20 +39,3 @@ func formatUUID(u [16]byte) string {
 	}
 	return string(out)
 }
-
-// Keyset is a position in a list ordered newest first by (CreatedAt, ID):
-// a page after it holds the rows strictly older than it.
-type Keyset struct {
-	CreatedAt time.Time
-	ID        string
-}
-
-// PageRequest asks for one keyset page of a newest-first list.
-type PageRequest struct {
-	// After is the last row of the previous page; nil asks for the first.
-	After *Keyset
-	// Limit is the page size, at least 1.
-	Limit int
-	// WithTotal asks for the number of rows in the whole list as well.
-	WithTotal bool
-}

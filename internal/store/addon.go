@@ -51,9 +51,10 @@ func (s *Store) GetAddon(ctx context.Context, tn catalog.Tenant, id string) (*ca
 }
 
 // ListAddons returns one page of the tenant's addons, newest first.
-func (s *Store) ListAddons(ctx context.Context, tn catalog.Tenant, page catalog.Page) ([]*catalog.Addon, error) {
-	return queryAll(ctx, s, scanAddon, "SELECT "+addonColumns+` FROM addons WHERE business_id = ? AND mode = ?
-		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, tn.BusinessID, string(tn.Mode), page.Size, page.Offset())
+func (s *Store) ListAddons(ctx context.Context, tn catalog.Tenant, f catalog.AddonFilter) (catalog.List[*catalog.Addon], error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
+	return list(ctx, s, &l, listOf{selectFrom: "SELECT " + addonColumns + " FROM addons WHERE business_id = ? AND mode = ?",
+		countFrom: "SELECT COUNT(*) FROM addons WHERE business_id = ? AND mode = ?", created: "created_at", id: "id"}, f.Page, scanAddon)
 }
 
 // UpdateAddon applies a partial update, validating the merged addon, and
@@ -62,7 +63,7 @@ func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u
 	var a *catalog.Addon
 	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var err error
-		a, err = scanAddon(t.queryRow(ctx, s.forUpdate("SELECT "+addonColumns+" FROM addons WHERE id = ? AND business_id = ? AND mode = ?"),
+		a, err = scanAddon(t.queryRow(ctx, s.lockClause("SELECT "+addonColumns+" FROM addons WHERE id = ? AND business_id = ? AND mode = ?", "FOR UPDATE"),
 			id, tn.BusinessID, string(tn.Mode)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return catalog.NotFound("Addon", id)
@@ -83,31 +84,4 @@ func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u
 		return err
 	})
 	return a, err
-}
-
-// forUpdate locks the selected row on PostgreSQL; SQLite's single writer
-// already serialises every write transaction.
-func (s *Store) forUpdate(query string) string {
-	if s.engine == Postgres {
-		return query + " FOR UPDATE"
-	}
-	return query
-}
-
-// queryAll runs a read on the read pool and scans every row.
-func queryAll[T any](ctx context.Context, s *Store, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := s.db.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []T{}
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

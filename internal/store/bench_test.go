@@ -50,7 +50,7 @@ func BenchmarkListProducts100(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}}); err != nil {
+			if _, err := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}})); err != nil {
 				b.Fatal(err)
 			}
 		}

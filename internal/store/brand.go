@@ -126,25 +126,19 @@ func (s *Store) GetBrand(ctx context.Context, tn catalog.Tenant, id string) (*ca
 
 // ListBrands returns the tenant's brands, the primary first, then oldest
 // first; archived ones only when asked.
-func (s *Store) ListBrands(ctx context.Context, tn catalog.Tenant, includeArchived bool) ([]*catalog.Brand, error) {
+// The one list not newest first: the vendor lists brands in this order,
+// and whole (a business has few).
+func (s *Store) ListBrands(ctx context.Context, tn catalog.Tenant, f catalog.BrandFilter) (catalog.List[*catalog.Brand], error) {
 	q := "SELECT " + brandColumns + " FROM brands WHERE business_id = ? AND mode = ?"
-	if !includeArchived {
+	if !f.IncludeArchived {
 		q += " AND archived_at IS NULL"
 	}
 	rows, err := s.db.query(ctx, q+" ORDER BY is_primary DESC, created_at, id", tn.BusinessID, string(tn.Mode))
 	if err != nil {
-		return nil, err
+		return catalog.List[*catalog.Brand]{}, err
 	}
 	defer rows.Close()
-	out := []*catalog.Brand{}
-	for rows.Next() {
-		b, err := scanBrand(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return scanPage(rows, catalog.Page{Size: catalog.AllRows}, scanBrand)
 }
 
 // UpdateBrand edits a brand. The primary brand is read-only (it mirrors
@@ -202,9 +196,7 @@ func (s *Store) lockBrands(ctx context.Context, t *tx, tn catalog.Tenant, ids ..
 		args = append(args, id)
 	}
 	q += ") ORDER BY id"
-	if s.engine == Postgres {
-		q += " FOR NO KEY UPDATE"
-	}
+	q = s.lockClause(q, "FOR NO KEY UPDATE")
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
 		return nil, err

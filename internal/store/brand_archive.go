@@ -106,7 +106,7 @@ func (s *Store) lockBrandContents(ctx context.Context, t *tx, tn catalog.Tenant,
 		return nil
 	}
 	for _, table := range []string{"products", "product_collections"} {
-		if _, err := s.column(ctx, t, "SELECT id FROM "+table+" WHERE business_id = ? AND mode = ? AND brand_id = ? FOR UPDATE",
+		if _, err := column(ctx, t, "SELECT id FROM "+table+" WHERE business_id = ? AND mode = ? AND brand_id = ? FOR UPDATE",
 			tn.BusinessID, string(tn.Mode), id); err != nil {
 			return err
 		}

@@ -70,7 +70,7 @@ func TestBrandLifecycle(t *testing.T) {
 			t.Errorf("primary update with a bad field: %v", err)
 		}
 
-		list, _ := st.ListBrands(ctx, tn, false)
+		list, _ := items(st.ListBrands(ctx, tn, catalog.BrandFilter{IncludeArchived: false}))
 		if len(list) != 3 || list[0].ID != tn.BusinessID || !list[0].Primary || list[1].ID != bare.ID || list[2].ID != b.ID {
 			t.Errorf("list = %v", brandIDs(list))
 		}
@@ -119,7 +119,7 @@ func TestBrandIsolation(t *testing.T) {
 			if _, err := st.ArchiveBrand(ctx, tn, b.ID, ""); kindOf(err) != catalog.KindNotFound {
 				t.Errorf("%s archive: %v", name, err)
 			}
-			if list, _ := st.ListBrands(ctx, tn, true); len(list) != 1 || !list[0].Primary {
+			if list, _ := items(st.ListBrands(ctx, tn, catalog.BrandFilter{IncludeArchived: true})); len(list) != 1 || !list[0].Primary {
 				t.Errorf("%s list = %v", name, brandIDs(list))
 			}
 		}
@@ -199,10 +199,10 @@ func TestBrandArchive(t *testing.T) {
 		if got.ArchivedAt == nil || !got.ArchivedAt.Equal(res.ArchivedAt) {
 			t.Errorf("archived_at = %v, want %v", got.ArchivedAt, res.ArchivedAt)
 		}
-		if list, _ := st.ListBrands(ctx, tn, false); len(list) != 2 {
+		if list, _ := items(st.ListBrands(ctx, tn, catalog.BrandFilter{IncludeArchived: false})); len(list) != 2 {
 			t.Errorf("active list = %v", brandIDs(list))
 		}
-		if list, _ := st.ListBrands(ctx, tn, true); len(list) != 3 {
+		if list, _ := items(st.ListBrands(ctx, tn, catalog.BrandFilter{IncludeArchived: true})); len(list) != 3 {
 			t.Errorf("full list = %v", brandIDs(list))
 		}
 		// An archived brand takes nothing new.
@@ -259,7 +259,7 @@ func TestBrandArchiveCrossed(t *testing.T) {
 					t.Errorf("loser: %v", err)
 				}
 			}
-			list, _ := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}})
+			list, _ := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}}))
 			for _, p := range list {
 				if b, _ := st.GetBrand(ctx, tn, p.BrandID); b.ArchivedAt != nil {
 					t.Errorf("product %s left on archived brand %s", p.ID, b.ID)

@@ -79,9 +79,7 @@ func (s *Store) CreateCollection(ctx context.Context, tn catalog.Tenant, c *cata
 func (s *Store) checkBrand(ctx context.Context, t *tx, tn catalog.Tenant, brandID string) error {
 	var archived sql.NullInt64
 	q := "SELECT archived_at FROM brands WHERE business_id = ? AND mode = ? AND id = ?"
-	if s.engine == Postgres {
-		q += " FOR SHARE"
-	}
+	q = s.lockClause(q, "FOR SHARE")
 	err := t.queryRow(ctx, q, tn.BusinessID, string(tn.Mode), brandID).Scan(&archived)
 	if errors.Is(err, sql.ErrNoRows) {
 		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "brand_id: brand %s does not exist", brandID)

@@ -2,40 +2,30 @@ package store
 
 import (
 	"context"
-	"strings"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
 
 // ListCollections returns one page of the tenant's collections, newest
 // first, each with its number of memberships.
-func (s *Store) ListCollections(ctx context.Context, tn catalog.Tenant, f catalog.CollectionFilter) ([]*catalog.Collection, error) {
-	var b strings.Builder
-	args := []any{tn.BusinessID, string(tn.Mode), f.Archived}
-	b.WriteString("SELECT " + collectionColumns + `, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = c.id)
-		FROM product_collections c WHERE c.business_id = ? AND c.mode = ? AND c.archived = ?`)
+func (s *Store) ListCollections(ctx context.Context, tn catalog.Tenant, f catalog.CollectionFilter) (catalog.List[*catalog.Collection], error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
+	l.cond("c.archived = ?", f.Archived)
 	if f.BrandID != "" {
-		b.WriteString(" AND c.brand_id = ?")
-		args = append(args, f.BrandID)
+		l.cond("c.brand_id = ?", f.BrandID)
 	}
-	b.WriteString(" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?")
-	args = append(args, f.Page.Size, f.Page.Offset())
-	rows, err := s.db.query(ctx, b.String(), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]*catalog.Collection, 0, f.Page.Size)
-	for rows.Next() {
+	return list(ctx, s, &l, listOf{
+		selectFrom: "SELECT " + collectionColumns + `, (SELECT COUNT(*) FROM collection_items i WHERE i.collection_id = c.id)
+		FROM product_collections c WHERE c.business_id = ? AND c.mode = ?`,
+		countFrom: "SELECT COUNT(*) FROM product_collections c WHERE c.business_id = ? AND c.mode = ?",
+		created:   "c.created_at", id: "c.id"}, f.Page, func(sc scanner) (*catalog.Collection, error) {
 		var n int
-		c, err := scanCollection(rows, &n)
-		if err != nil {
-			return nil, err
+		c, err := scanCollection(sc, &n)
+		if c != nil {
+			c.ProductsCount = n
 		}
-		c.ProductsCount = n
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	})
 }
 
 // UpdateCollection applies a partial update; group_order must list every
@@ -54,7 +44,7 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 		}
 		var groups []string
 		if u.GroupOrder != nil {
-			if groups, err = s.column(ctx, t, "SELECT id FROM collection_groups WHERE collection_id = ? ORDER BY position, id", id); err != nil {
+			if groups, err = column(ctx, t, "SELECT id FROM collection_groups WHERE collection_id = ? ORDER BY position, id", id); err != nil {
 				return err
 			}
 			catalog.CheckPermutation(&pr, "group_order", *u.GroupOrder, groups)

@@ -14,9 +14,7 @@ import (
 // collection is KindGone unless allowArchived.
 func (s *Store) lockCollection(ctx context.Context, t *tx, tn catalog.Tenant, id string, allowArchived bool) (*catalog.Collection, error) {
 	q := "SELECT " + collectionColumns + " FROM product_collections c WHERE c.id = ? AND c.business_id = ? AND c.mode = ?"
-	if s.engine == Postgres {
-		q += " FOR UPDATE"
-	}
+	q = s.lockClause(q, "FOR UPDATE")
 	c, err := scanCollection(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Product collection", id)
@@ -126,25 +124,7 @@ func (s *Store) groupItemIDs(ctx context.Context, t *tx, collectionID, groupID s
 	if err := s.checkGroup(ctx, t, collectionID, groupID); err != nil {
 		return nil, err
 	}
-	return s.column(ctx, t, "SELECT id FROM collection_items WHERE group_id = ? ORDER BY position, id", groupID)
-}
-
-// column runs a query returning one string column.
-func (s *Store) column(ctx context.Context, t *tx, query string, args ...any) ([]string, error) {
-	rows, err := t.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return column(ctx, t, "SELECT id FROM collection_items WHERE group_id = ? ORDER BY position, id", groupID)
 }
 
 // UpdateGroup renames (null clears), reorders or enables a group.

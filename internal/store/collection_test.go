@@ -59,7 +59,7 @@ func TestCollectionInvariants(t *testing.T) {
 		if codeOf(err) != "PRODUCT_ALREADY_IN_COLLECTION" {
 			t.Fatalf("second collection: %v", err)
 		}
-		if list, _ := st.ListCollections(ctx, tn, catalog.CollectionFilter{Page: catalog.Page{Size: 10}}); len(list) != 1 {
+		if list, _ := items(st.ListCollections(ctx, tn, catalog.CollectionFilter{Page: catalog.Page{Size: 10}})); len(list) != 1 {
 			t.Errorf("a rejected create left %d collections", len(list))
 		}
 		// Named groups are unique; unnamed ones are not.
@@ -184,7 +184,7 @@ func TestCollectionRaces(t *testing.T) {
 		if wins := countWins(t, errs, catalog.KindInvalid); wins != 1 {
 			t.Errorf("%d collections got the product", wins)
 		}
-		list, _ := st.ListCollections(ctx, tn, catalog.CollectionFilter{Page: catalog.Page{Size: 100}})
+		list, _ := items(st.ListCollections(ctx, tn, catalog.CollectionFilter{Page: catalog.Page{Size: 100}}))
 		if len(list) != 2 {
 			t.Errorf("%d collections exist, want 2", len(list))
 		}

@@ -100,16 +100,17 @@ func (s *Store) GetCreditEntitlement(ctx context.Context, tn catalog.Tenant, id 
 
 // ListCreditEntitlements returns one page of the tenant's active credit
 // entitlements, or of its deleted ones only, newest first.
-func (s *Store) ListCreditEntitlements(ctx context.Context, tn catalog.Tenant, f catalog.CreditFilter) ([]*catalog.CreditEntitlement, error) {
-	return queryAll(ctx, s, scanCredit, "SELECT "+creditColumns+` FROM credit_entitlements WHERE business_id = ? AND mode = ?
-		AND deleted = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-		tn.BusinessID, string(tn.Mode), f.Deleted, f.Page.Size, f.Page.Offset())
+func (s *Store) ListCreditEntitlements(ctx context.Context, tn catalog.Tenant, f catalog.CreditFilter) (catalog.List[*catalog.CreditEntitlement], error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
+	l.cond("deleted = ?", f.Deleted)
+	return list(ctx, s, &l, listOf{selectFrom: "SELECT " + creditColumns + " FROM credit_entitlements WHERE business_id = ? AND mode = ?",
+		countFrom: "SELECT COUNT(*) FROM credit_entitlements WHERE business_id = ? AND mode = ?", created: "created_at", id: "id"}, f.Page, scanCredit)
 }
 
 // lockCredit loads a credit entitlement of the tenant for a change,
 // deleted or not; an unknown one is KindNotFound.
 func (s *Store) lockCredit(ctx context.Context, t *tx, tn catalog.Tenant, id string) (*catalog.CreditEntitlement, error) {
-	c, err := scanCredit(t.queryRow(ctx, s.forUpdate("SELECT "+creditColumns+creditByID), id, tn.BusinessID, string(tn.Mode)))
+	c, err := scanCredit(t.queryRow(ctx, s.lockClause("SELECT "+creditColumns+creditByID, "FOR UPDATE"), id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Credit entitlement", id)
 	}

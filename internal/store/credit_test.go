@@ -95,8 +95,8 @@ func TestCreditEntitlements(t *testing.T) {
 			t.Errorf("patch deleted: %v", err)
 		}
 		wantCode(t, "reuse a deleted name", st.CreateCreditEntitlement(ctx, tn, tokens("Tokens")), "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS", "Tokens")
-		active, _ := st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Page: catalog.Page{Size: 10}})
-		deleted, _ := st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Deleted: true, Page: catalog.Page{Size: 10}})
+		active, _ := items(st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Page: catalog.Page{Size: 10}}))
+		deleted, _ := items(st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Deleted: true, Page: catalog.Page{Size: 10}}))
 		if len(active) != 1 || active[0].ID != other.ID || len(deleted) != 1 || deleted[0].ID != c.ID {
 			t.Errorf("lists: active %v deleted %v", active, deleted)
 		}
@@ -149,7 +149,7 @@ func TestCreditNameRace(t *testing.T) {
 		if wins := countWins(t, errs, catalog.KindInvalid); wins != 1 {
 			t.Errorf("%d renames won, want 1", wins)
 		}
-		list, _ := st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Page: catalog.Page{Size: 100}})
+		list, _ := items(st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Page: catalog.Page{Size: 100}}))
 		if len(list) != 9 {
 			t.Errorf("%d credit entitlements, want 9", len(list))
 		}

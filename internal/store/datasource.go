@@ -69,31 +69,16 @@ func (s *Store) GetDataSource(ctx context.Context, tn catalog.Tenant, id string)
 // ListDataSources returns every data source of the tenant that matches f,
 // newest first. The list is not paged: a tenant has few sources, and the
 // clients expect the whole list in one answer.
-func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalog.DataSourceFilter) ([]catalog.DataSource, error) {
-	q := "SELECT " + dataSourceColumns + " FROM data_sources WHERE business_id = ? AND mode = ?"
-	args := []any{tn.BusinessID, string(tn.Mode)}
+func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalog.DataSourceFilter) (catalog.List[catalog.DataSource], error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
 	if f.Name != "" {
-		q += " AND name = ?"
-		args = append(args, f.Name)
+		l.cond("name = ?", f.Name)
 	}
 	if f.System != "" {
-		q += " AND system_key = ?"
-		args = append(args, catalog.SystemKey(f.System))
+		l.cond("system_key = ?", catalog.SystemKey(f.System))
 	}
-	rows, err := s.db.query(ctx, q+" ORDER BY created_at DESC, id DESC", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []catalog.DataSource{}
-	for rows.Next() {
-		d, err := scanDataSource(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return list(ctx, s, &l, listOf{selectFrom: "SELECT " + dataSourceColumns + " FROM data_sources WHERE business_id = ? AND mode = ?",
+		countFrom: "SELECT COUNT(*) FROM data_sources WHERE business_id = ? AND mode = ?", created: "created_at", id: "id"}, catalog.Page{Size: catalog.AllRows}, scanDataSource)
 }
 
 // DeleteDataSource deletes a data source of the tenant with its plans; the
@@ -121,9 +106,7 @@ func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id stri
 func (s *Store) EmptyDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
 	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		q := "SELECT id FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?"
-		if s.engine == Postgres {
-			q += " FOR UPDATE"
-		}
+		q = s.lockClause(q, "FOR UPDATE")
 		var found string
 		err := t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)).Scan(&found)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -154,17 +137,4 @@ func (s *Store) lockDataSourcePlans(ctx context.Context, t *tx, tn catalog.Tenan
 	// Their memberships too, in the order DeletePlanGroup locks them.
 	return lockRows(ctx, t, `SELECT m.plan_id FROM plan_group_plans m JOIN plans p ON p.id = m.plan_id
 		WHERE p.data_source_id = ? ORDER BY m.plan_id, m.plan_group_id FOR UPDATE OF m`, dataSourceID)
-}
-
-// lockRows runs a locking query and reads it to the end, so every row it
-// selects is locked.
-func lockRows(ctx context.Context, t *tx, q string, args ...any) error {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-	}
-	return rows.Err()
 }

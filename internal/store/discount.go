@@ -121,7 +121,7 @@ func (s *Store) checkRestrictions(ctx context.Context, t *tx, tn catalog.Tenant,
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	found, err := s.column(ctx, t, "SELECT id FROM products WHERE business_id = ? AND mode = ? AND id IN (?"+
+	found, err := column(ctx, t, "SELECT id FROM products WHERE business_id = ? AND mode = ? AND id IN (?"+
 		strings.Repeat(", ?", len(ids)-1)+")", args...)
 	if err != nil {
 		return err
@@ -201,9 +201,7 @@ func (s *Store) UpdateDiscount(ctx context.Context, tn catalog.Tenant, id string
 // inside t, with its restrictions, locking its row on PostgreSQL.
 func (s *Store) lockDiscount(ctx context.Context, t *tx, tn catalog.Tenant, where string, arg string) (*catalog.Discount, error) {
 	q := "SELECT " + discountColumns + " FROM discounts d WHERE " + where + " AND d.business_id = ? AND d.mode = ? AND d.deleted_at IS NULL"
-	if s.engine == Postgres {
-		q += " FOR UPDATE"
-	}
+	q = s.lockClause(q, "FOR UPDATE")
 	d, err := scanDiscount(t.queryRow(ctx, q, arg, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Discount", arg)

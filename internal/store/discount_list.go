@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -72,17 +71,13 @@ func (s *Store) RedeemDiscount(ctx context.Context, tn catalog.Tenant, code stri
 
 // ListDiscounts returns one page of the tenant's live discounts, newest
 // first.
-func (s *Store) ListDiscounts(ctx context.Context, tn catalog.Tenant, f catalog.DiscountFilter) ([]*catalog.Discount, error) {
-	var b strings.Builder
-	args := []any{tn.BusinessID, string(tn.Mode)}
-	b.WriteString("SELECT " + discountColumns + " FROM discounts d WHERE d.business_id = ? AND d.mode = ? AND d.deleted_at IS NULL")
+func (s *Store) ListDiscounts(ctx context.Context, tn catalog.Tenant, f catalog.DiscountFilter) (catalog.List[*catalog.Discount], error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
 	if f.Code != "" {
-		b.WriteString(" AND d.code LIKE ? ESCAPE '!'")
-		args = append(args, "%"+likeEscaper.Replace(catalog.NormalizeCode(f.Code))+"%")
+		l.cond("d.code LIKE ? ESCAPE '!'", "%"+likeEscaper.Replace(catalog.NormalizeCode(f.Code))+"%")
 	}
 	if f.Type != "" {
-		b.WriteString(" AND d.type = ?")
-		args = append(args, f.Type)
+		l.cond("d.type = ?", f.Type)
 	}
 	if f.Active != nil {
 		// Redeemable now: started, not expired, not used up; the same
@@ -92,36 +87,24 @@ func (s *Store) ListDiscounts(ctx context.Context, tn catalog.Tenant, f catalog.
 		if !*f.Active {
 			active = "NOT " + active
 		}
-		b.WriteString(" AND " + active)
-		args = append(args, now, now)
+		l.cond(active, now, now)
 	}
 	if f.ProductID != "" {
 		// A discount without restrictions applies to every product.
-		b.WriteString(` AND (NOT EXISTS (SELECT 1 FROM discount_products dp WHERE dp.discount_id = d.id)
-			OR EXISTS (SELECT 1 FROM discount_products dp WHERE dp.discount_id = d.id AND dp.product_id = ?))`)
-		args = append(args, f.ProductID)
+		l.cond(`(NOT EXISTS (SELECT 1 FROM discount_products dp WHERE dp.discount_id = d.id)
+			OR EXISTS (SELECT 1 FROM discount_products dp WHERE dp.discount_id = d.id AND dp.product_id = ?))`, f.ProductID)
 	}
-	b.WriteString(" ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?")
-	args = append(args, f.Page.Size, f.Page.Offset())
-	out := make([]*catalog.Discount, 0, f.Page.Size)
+	var out catalog.List[*catalog.Discount]
 	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
-		rows, err := t.query(ctx, b.String(), args...)
+		var err error
+		out, err = readList(ctx, t, &l, listOf{
+			selectFrom: "SELECT " + discountColumns + " FROM discounts d WHERE d.business_id = ? AND d.mode = ? AND d.deleted_at IS NULL",
+			countFrom:  "SELECT COUNT(*) FROM discounts d WHERE d.business_id = ? AND d.mode = ? AND d.deleted_at IS NULL",
+			created:    "d.created_at", id: "d.id"}, f.Page, scanDiscount)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			d, err := scanDiscount(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return s.loadRestrictions(ctx, t, out)
+		return s.loadRestrictions(ctx, t, out.Items)
 	})
 	return out, err
 }
@@ -155,19 +138,4 @@ func (s *Store) loadRestrictions(ctx context.Context, t *tx, list []*catalog.Dis
 		byID[did].RestrictedTo = append(byID[did].RestrictedTo, pid)
 	}
 	return rows.Err()
-}
-
-func optTime(v sql.NullInt64) *time.Time {
-	if !v.Valid {
-		return nil
-	}
-	t := fromMicros(v.Int64)
-	return &t
-}
-
-func optMicros(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return micros(*t)
 }

@@ -121,7 +121,7 @@ func TestDiscountListFilters(t *testing.T) {
 			"product B active": {catalog.DiscountFilter{ProductID: ids[1], Active: &yes, Type: "percentage"}, []string{"SUMMER10"}},
 		} {
 			tc.f.Page = catalog.Page{Size: 50}
-			list, err := st.ListDiscounts(ctx, tn, tc.f)
+			list, err := items(st.ListDiscounts(ctx, tn, tc.f))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,14 +129,14 @@ func TestDiscountListFilters(t *testing.T) {
 				t.Errorf("%s: %v, want %v", name, got, tc.want)
 			}
 		}
-		list, _ := st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Code: "WINTER", Page: catalog.Page{Size: 10}})
+		list, _ := items(st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Code: "WINTER", Page: catalog.Page{Size: 10}}))
 		if !slices.Equal(list[0].RestrictedTo, []string{ids[1], ids[0]}) {
 			t.Errorf("restricted_to order %v", list[0].RestrictedTo)
 		}
 		// Newest first, page by page.
-		p0, _ := st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 3}})
-		p1, _ := st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 3, Number: 1}})
-		p2, _ := st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 3, Number: 2}})
+		p0, _ := items(st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 3}}))
+		p1, _ := items(st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 3, Number: 1}}))
+		p2, _ := items(st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 3, Number: 2}}))
 		if len(p0) != 3 || len(p1) != 1 || len(p2) != 0 || p0[0].ID != old.ID || p1[0].ID != all.ID {
 			t.Errorf("pages %v %v %v", discountCodes(p0), discountCodes(p1), discountCodes(p2))
 		}

@@ -66,7 +66,7 @@ func TestDiscountRules(t *testing.T) {
 				t.Errorf("%s: %v (code %s), want %s at %s", c.name, err, codeOf(err), c.code, c.path)
 			}
 		}
-		if list, _ := st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 50}}); len(list) != 0 {
+		if list, _ := items(st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 50}})); len(list) != 0 {
 			t.Errorf("rejected creates wrote %d discounts", len(list))
 		}
 		// A product of another tenant is unknown here.
@@ -177,7 +177,7 @@ func TestDiscountCodeRace(t *testing.T) {
 				t.Errorf("loser: %v", err)
 			}
 		}
-		list, _ := st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Code: "race", Page: catalog.Page{Size: 50}})
+		list, _ := items(st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Code: "race", Page: catalog.Page{Size: 50}}))
 		if won != 1 || len(list) != 1 {
 			t.Errorf("%d creates won, %d stored; want 1 and 1", won, len(list))
 		}

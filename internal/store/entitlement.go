@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -85,16 +84,13 @@ func (s *Store) GetEntitlement(ctx context.Context, tn catalog.Tenant, id string
 
 // ListEntitlements returns one page of the tenant's entitlements, newest
 // first, optionally of one integration type.
-func (s *Store) ListEntitlements(ctx context.Context, tn catalog.Tenant, f catalog.EntitlementFilter) ([]*catalog.Entitlement, error) {
-	var b strings.Builder
-	args := []any{tn.BusinessID, string(tn.Mode), false}
-	b.WriteString("SELECT " + entitlementColumns + " FROM entitlements WHERE business_id = ? AND mode = ? AND deleted = ?")
+func (s *Store) ListEntitlements(ctx context.Context, tn catalog.Tenant, f catalog.EntitlementFilter) (catalog.List[*catalog.Entitlement], error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode), false}}
 	if f.IntegrationType != "" {
-		b.WriteString(" AND integration_type = ?")
-		args = append(args, f.IntegrationType)
+		l.cond("integration_type = ?", f.IntegrationType)
 	}
-	b.WriteString(" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")
-	return queryAll(ctx, s, scanEntitlement, b.String(), append(args, f.Page.Size, f.Page.Offset())...)
+	return list(ctx, s, &l, listOf{selectFrom: "SELECT " + entitlementColumns + " FROM entitlements WHERE business_id = ? AND mode = ? AND deleted = ?",
+		countFrom: "SELECT COUNT(*) FROM entitlements WHERE business_id = ? AND mode = ? AND deleted = ?", created: "created_at", id: "id"}, f.Page, scanEntitlement)
 }
 
 // UpdateEntitlement applies a partial update, validating the merged
@@ -139,7 +135,7 @@ func (s *Store) DeleteEntitlement(ctx context.Context, tn catalog.Tenant, id str
 }
 
 func (s *Store) lockEntitlement(ctx context.Context, t *tx, tn catalog.Tenant, id string) (*catalog.Entitlement, error) {
-	e, err := scanEntitlement(t.queryRow(ctx, s.forUpdate("SELECT "+entitlementColumns+entitlementByID), id, tn.BusinessID, string(tn.Mode), false))
+	e, err := scanEntitlement(t.queryRow(ctx, s.lockClause("SELECT "+entitlementColumns+entitlementByID, "FOR UPDATE"), id, tn.BusinessID, string(tn.Mode), false))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Entitlement", id)
 	}

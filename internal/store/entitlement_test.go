@@ -80,10 +80,10 @@ func TestEntitlementTypes(t *testing.T) {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
-		if list, _ := st.ListEntitlements(ctx, tn, catalog.EntitlementFilter{Page: catalog.Page{Size: 100}}); len(list) != len(validConfigs) {
+		if list, _ := items(st.ListEntitlements(ctx, tn, catalog.EntitlementFilter{Page: catalog.Page{Size: 100}})); len(list) != len(validConfigs) {
 			t.Errorf("%d entitlements stored, want %d", len(list), len(validConfigs))
 		}
-		list, _ := st.ListEntitlements(ctx, tn, catalog.EntitlementFilter{IntegrationType: "github", Page: catalog.Page{Size: 100}})
+		list, _ := items(st.ListEntitlements(ctx, tn, catalog.EntitlementFilter{IntegrationType: "github", Page: catalog.Page{Size: 100}}))
 		if len(list) != 1 || list[0].IntegrationType != "github" {
 			t.Errorf("integration_type filter: %v", list)
 		}
@@ -134,7 +134,7 @@ func TestEntitlementUpdateDelete(t *testing.T) {
 		if err := st.DeleteEntitlement(ctx, tn, e.ID); kindOf(err) != catalog.KindNotFound {
 			t.Errorf("second delete: %v", err)
 		}
-		list, _ := st.ListEntitlements(ctx, tn, catalog.EntitlementFilter{Page: catalog.Page{Size: 10}})
+		list, _ := items(st.ListEntitlements(ctx, tn, catalog.EntitlementFilter{Page: catalog.Page{Size: 10}}))
 		if len(list) != 1 || list[0].ID != files.ID {
 			t.Errorf("a deleted entitlement is listed: %v", list)
 		}

@@ -22,7 +22,7 @@ func TestIdempotentUnit(t *testing.T) {
 		now := time.Now().UTC()
 		st.Now = func() time.Time { return now }
 		count := func() int {
-			ps, err := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}})
+			ps, err := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -72,9 +72,11 @@ func (s *Store) GetMeter(ctx context.Context, tn catalog.Tenant, id string) (*ca
 
 // ListMeters returns one page of the tenant's active meters, or of its
 // archived ones only, newest first.
-func (s *Store) ListMeters(ctx context.Context, tn catalog.Tenant, archived bool, page catalog.Page) ([]*catalog.Meter, error) {
-	return queryAll(ctx, s, scanMeter, "SELECT "+meterColumns+` FROM meters WHERE business_id = ? AND mode = ? AND archived = ?
-		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, tn.BusinessID, string(tn.Mode), archived, page.Size, page.Offset())
+func (s *Store) ListMeters(ctx context.Context, tn catalog.Tenant, f catalog.MeterListFilter) (catalog.List[*catalog.Meter], error) {
+	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
+	l.cond("archived = ?", f.Archived)
+	return list(ctx, s, &l, listOf{selectFrom: "SELECT " + meterColumns + " FROM meters WHERE business_id = ? AND mode = ?",
+		countFrom: "SELECT COUNT(*) FROM meters WHERE business_id = ? AND mode = ?", created: "created_at", id: "id"}, f.Page, scanMeter)
 }
 
 // SetMeterArchived archives or unarchives a meter. Either is idempotent:
@@ -82,7 +84,7 @@ func (s *Store) ListMeters(ctx context.Context, tn catalog.Tenant, archived bool
 func (s *Store) SetMeterArchived(ctx context.Context, tn catalog.Tenant, id string, archived bool) error {
 	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var cur bool
-		err := t.queryRow(ctx, s.forUpdate("SELECT archived FROM meters WHERE id = ? AND business_id = ? AND mode = ?"),
+		err := t.queryRow(ctx, s.lockClause("SELECT archived FROM meters WHERE id = ? AND business_id = ? AND mode = ?", "FOR UPDATE"),
 			id, tn.BusinessID, string(tn.Mode)).Scan(&cur)
 		if errors.Is(err, sql.ErrNoRows) {
 			return catalog.NotFound("Meter", id)

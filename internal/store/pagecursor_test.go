@@ -22,7 +22,7 @@ func TestPageNumberIsAnOffset(t *testing.T) {
 		tn := storetest.Tenant(t, st)
 		products(t, st, tn, 10)
 		page := func(size, n int) []string {
-			list, err := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: size, Number: n}})
+			list, err := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: size, Number: n}}))
 			if err != nil {
 				t.Fatal(err)
 			}

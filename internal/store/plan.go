@@ -91,7 +91,7 @@ func (s *Store) GetPlan(ctx context.Context, tn catalog.Tenant, id string) (cata
 // ListPlans returns one page of the tenant's plans that match f, newest
 // first. Each filter has an index ending in the list order, so a page
 // costs the same at any depth.
-func (s *Store) ListPlans(ctx context.Context, tn catalog.Tenant, f catalog.PlanFilter) (catalog.PlanPage, error) {
+func (s *Store) ListPlans(ctx context.Context, tn catalog.Tenant, f catalog.PlanFilter) (catalog.List[catalog.Plan], error) {
 	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
 	if f.DataSourceID != "" {
 		l.cond("p.data_source_id = ?", f.DataSourceID)
@@ -102,38 +102,8 @@ func (s *Store) ListPlans(ctx context.Context, tn catalog.Tenant, f catalog.Plan
 	if f.System != "" {
 		l.cond("p.system_key = ?", catalog.SystemKey(f.System))
 	}
-	var page catalog.PlanPage
-	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
-		var err error
-		q, args := l.page("SELECT "+planColumns+" FROM plans p WHERE p.business_id = ? AND p.mode = ?", "p.created_at", "p.id", f.Page)
-		if page, err = planPage(ctx, t, q, args, f.Page.Limit); err != nil {
-			return err
-		}
-		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plans p WHERE p.business_id = ? AND p.mode = ?", f.Page)
-		return err
-	})
-	return page, err
-}
-
-// planPage runs a plan page query and trims its look-ahead row.
-func planPage(ctx context.Context, t *tx, q string, args []any, limit int) (catalog.PlanPage, error) {
-	page := catalog.PlanPage{Plans: []catalog.Plan{}, Total: -1}
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return page, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		pl, err := scanPlan(rows)
-		if err != nil {
-			return page, err
-		}
-		page.Plans = append(page.Plans, pl)
-	}
-	if len(page.Plans) > limit {
-		page.Plans, page.More = page.Plans[:limit], true
-	}
-	return page, rows.Err()
+	return list(ctx, s, &l, listOf{selectFrom: "SELECT " + planColumns + " FROM plans p WHERE p.business_id = ? AND p.mode = ?",
+		countFrom: "SELECT COUNT(*) FROM plans p WHERE p.business_id = ? AND p.mode = ?", created: "p.created_at", id: "p.id"}, f.Page, scanPlan)
 }
 
 // UpdatePlan applies a partial update to a plan of the tenant and returns
@@ -142,9 +112,7 @@ func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u 
 	var p catalog.Plan
 	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		q := "SELECT " + planColumns + " FROM plans p WHERE p.id = ? AND p.business_id = ? AND p.mode = ?"
-		if s.engine == Postgres {
-			q += " FOR UPDATE"
-		}
+		q = s.lockClause(q, "FOR UPDATE")
 		var err error
 		p, err = scanPlan(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
 		if errors.Is(err, sql.ErrNoRows) {

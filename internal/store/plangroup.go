@@ -137,54 +137,28 @@ func getPlanGroup(ctx context.Context, t *tx, tn catalog.Tenant, id, lock string
 }
 
 // ListPlanGroups returns one page of the tenant's plan groups, newest first.
-func (s *Store) ListPlanGroups(ctx context.Context, tn catalog.Tenant, p catalog.PageRequest) (catalog.PlanGroupPage, error) {
-	page := catalog.PlanGroupPage{Groups: []catalog.PlanGroup{}}
+func (s *Store) ListPlanGroups(ctx context.Context, tn catalog.Tenant, f catalog.PlanGroupFilter) (catalog.List[catalog.PlanGroup], error) {
 	l := listQuery{args: []any{tn.BusinessID, string(tn.Mode)}}
-	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
-		q, args := l.page("SELECT "+planGroupColumns+" FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", "g.created_at", "g.id", p)
-		rows, err := t.query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			g, err := scanPlanGroup(rows)
-			if err != nil {
-				return err
-			}
-			page.Groups = append(page.Groups, g)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(page.Groups) > p.Limit {
-			page.Groups, page.More = page.Groups[:p.Limit], true
-		}
-		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", p)
-		return err
-	})
-	return page, err
+	return list(ctx, s, &l, listOf{selectFrom: "SELECT " + planGroupColumns + " FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?",
+		countFrom: "SELECT COUNT(*) FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", created: "g.created_at", id: "g.id"}, f.Page, scanPlanGroup)
 }
 
 // ListPlanGroupPlans returns one page of the plans in a plan group of the
 // tenant, newest plan first.
-func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, id string, p catalog.PageRequest) (catalog.PlanPage, error) {
-	var page catalog.PlanPage
-	l := listQuery{args: []any{id}}
+func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, f catalog.PlanGroupPlansFilter) (catalog.List[catalog.Plan], error) {
+	var out catalog.List[catalog.Plan]
+	l := listQuery{args: []any{f.GroupID}}
 	err := s.db.read(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := getPlanGroup(ctx, t, tn, id, ""); err != nil {
+		if _, err := getPlanGroup(ctx, t, tn, f.GroupID, ""); err != nil {
 			return err
 		}
-		q, args := l.page("SELECT "+planColumns+" FROM plan_group_plans m JOIN plans p ON p.id = m.plan_id WHERE m.plan_group_id = ?",
-			"m.plan_created_at", "m.plan_id", p)
 		var err error
-		if page, err = planPage(ctx, t, q, args, p.Limit); err != nil {
-			return err
-		}
-		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plan_group_plans m WHERE m.plan_group_id = ?", p)
+		out, err = readList(ctx, t, &l, listOf{
+			selectFrom: "SELECT " + planColumns + " FROM plan_group_plans m JOIN plans p ON p.id = m.plan_id WHERE m.plan_group_id = ?",
+			countFrom:  "SELECT COUNT(*) FROM plan_group_plans m WHERE m.plan_group_id = ?", created: "m.plan_created_at", id: "m.plan_id"}, f.Page, scanPlan)
 		return err
 	})
-	return page, err
+	return out, err
 }
 
 // UpdatePlanGroup applies a partial update to a plan group of the tenant

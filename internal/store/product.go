@@ -53,9 +53,7 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		q := `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
 			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM brands b
 			WHERE b.business_id = ? AND b.mode = ? AND b.id = ? AND b.archived_at IS NULL`
-		if s.engine == Postgres {
-			q += " FOR SHARE OF b"
-		}
+		q = s.lockClause(q, "FOR SHARE OF b")
 		n, err := s.db.writeStatement(ctx, q, append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
 		if err != nil || n == 1 {
 			return err
@@ -87,8 +85,6 @@ func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*
 	return p, err
 }
 
-type scanner interface{ Scan(...any) error }
-
 // scanProduct reads a product row through the decoded cache into a
 // product of the caller's own.
 func (s *Store) scanProduct(sc scanner) (*catalog.Product, error) {
@@ -114,7 +110,11 @@ func decodeProduct(p *catalog.Product, created, updated int64, doc string) (*cat
 }
 
 // ListProducts returns one page of the tenant's products, newest first.
-func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.ProductFilter) ([]*catalog.Product, error) {
+// Products alone are read by offset pages deep into large catalogs, so
+// their list has two tricks of its own: OFFSET skips rows in the index
+// only (a deferred join), and a sequential walk continues from where the
+// previous page ended while nothing was written since (pagecursor.go).
+func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.ProductFilter) (catalog.List[*catalog.Product], error) {
 	// The filter, written for the products table under alias "x".
 	where := "x.business_id = ? AND x.mode = ? AND x.archived = ?"
 	args := []any{tn.BusinessID, string(tn.Mode), f.Archived}
@@ -130,25 +130,26 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 	if f.Recurring == nil {
 		filter[3] = nil
 	}
+	page := f.Page
 	version, stable := s.stableVersion()
-	var b strings.Builder
-	end, continued := s.pages.before("products", filter, f.Page.Size, f.Page.Number, version)
+	end, continued := s.pages.before("products", filter, page.Size, page.Number, version)
 	continued = continued && stable
+	var q string
 	if continued {
 		// Continue from where the previous page ended, which is exactly
 		// OFFSET's page while nothing was written since. The bare
 		// "created_at <= ?" lets both engines seek the index; the rest drops
 		// the rows already served at that same instant.
-		b.WriteString("SELECT " + productColumns + productFrom + "WHERE " + strings.ReplaceAll(where, "x.", "p.") +
-			" AND p.created_at <= ? AND (p.created_at < ? OR p.id < ?) ORDER BY p.created_at DESC, p.id DESC LIMIT ?")
-		args = append(args, end.createdAt, end.createdAt, end.id, f.Page.Size)
+		q = "SELECT " + productColumns + productFrom + "WHERE " + strings.ReplaceAll(where, "x.", "p.") +
+			" AND p.created_at <= ? AND (p.created_at < ? OR p.id < ?) ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
+		args = append(args, end.createdAt, end.createdAt, end.id, page.Size+1)
 	} else {
-		b.WriteString(productsByOffset(where))
-		args = append(args, f.Page.Size, f.Page.Offset())
+		q = productsByOffset(where)
+		args = append(args, page.Size+1, page.Offset())
 	}
-	out, err := s.listProducts(ctx, b.String(), args, f.Page.Size)
+	out, err := s.listProducts(ctx, q, args, page)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	if stable && !s.versionIs(version) {
 		// A write committed while the page was read: its rows may belong
@@ -156,15 +157,15 @@ func (s *Store) ListProducts(ctx context.Context, tn catalog.Tenant, f catalog.P
 		// can be trusted. Read the page by offset, as it is now.
 		stable = false
 		if continued {
-			args = append(args[:len(args)-4], f.Page.Size, f.Page.Offset())
-			if out, err = s.listProducts(ctx, productsByOffset(where), args, f.Page.Size); err != nil {
-				return nil, err
+			args = append(args[:len(args)-4], page.Size+1, page.Offset())
+			if out, err = s.listProducts(ctx, productsByOffset(where), args, page); err != nil {
+				return out, err
 			}
 		}
 	}
-	if n := len(out); n > 0 && stable {
-		last := out[n-1]
-		s.pages.remember("products", filter, f.Page.Size, f.Page.Number, pageEnd{micros(last.CreatedAt), last.ID, version})
+	if n := len(out.Items); n > 0 && stable {
+		last := out.Items[n-1]
+		s.pages.remember("products", filter, page.Size, page.Number, pageEnd{micros(last.CreatedAt), last.ID, version})
 	}
 	return out, nil
 }
@@ -178,29 +179,19 @@ func productsByOffset(where string) string {
 		" LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE ORDER BY pg.created_at DESC, pg.id DESC"
 }
 
-func (s *Store) listProducts(ctx context.Context, query string, args []any, size int) ([]*catalog.Product, error) {
+func (s *Store) listProducts(ctx context.Context, query string, args []any, page catalog.Page) (catalog.List[*catalog.Product], error) {
 	rows, err := s.db.query(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return catalog.List[*catalog.Product]{}, err
 	}
 	defer rows.Close()
-	out := make([]*catalog.Product, 0, size)
-	for rows.Next() {
-		p, err := s.scanProduct(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return scanPage(rows, page, s.scanProduct)
 }
 
 // lockProduct loads a product of the tenant for update inside t.
 func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id string) (*catalog.Product, error) {
 	q := "SELECT " + productColumns + productFrom + "WHERE p.id = ? AND p.business_id = ? AND p.mode = ?"
-	if s.engine == Postgres {
-		q += " FOR UPDATE OF p"
-	}
+	q = s.lockClause(q, "FOR UPDATE OF p")
 	p, err := s.scanProduct(t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Product", id)

@@ -109,9 +109,7 @@ func (s *Store) refStates(ctx context.Context, t *tx, tn catalog.Tenant, table, 
 		return out, nil
 	}
 	q := "SELECT id, " + flag + " FROM " + table + " WHERE business_id = ? AND mode = ? AND id IN (" + placeholders(len(ids)) + ")"
-	if s.engine == Postgres {
-		q += " FOR SHARE"
-	}
+	q = s.lockClause(q, "FOR SHARE")
 	rows, err := t.query(ctx, q, append([]any{tn.BusinessID, string(tn.Mode)}, anys(ids)...)...)
 	if err != nil {
 		return nil, err
@@ -151,16 +149,6 @@ func referencesOf(old *catalog.Product) map[string]bool {
 		held[id] = true
 	}
 	return held
-}
-
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
-func anys(ids []string) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }
 
 // ProductRefs holds, by id, the objects a page of products refers to, as

@@ -124,7 +124,7 @@ func TestProductReferenceRules(t *testing.T) {
 			}
 			wantCode(t, "update: "+c.name, st.UpdateProduct(ctx, tn, base.ID, u), c.code, c.mention)
 		}
-		if list, _ := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}}); len(list) != 1 {
+		if list, _ := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}})); len(list) != 1 {
 			t.Errorf("rejected creates wrote %d products", len(list)-1)
 		}
 		got, _ := st.GetProduct(ctx, tn, base.ID)

@@ -68,11 +68,5 @@ func (s *Store) Ready(ctx context.Context) error { return s.db.ready(ctx) }
 // Close closes every connection, after the writes already queued.
 func (s *Store) Close() error { return s.db.close() }
 
-// micros converts a time to the stored form: UTC microseconds.
-func micros(t time.Time) int64 { return t.UnixMicro() }
-
-// fromMicros converts a stored time back.
-func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
 // now returns the current time at stored precision.
 func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }

@@ -160,13 +160,13 @@ func TestReadResultsAreCallers(t *testing.T) {
 			}
 			spoil(got)
 			list, err := s.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}})
-			if err != nil || len(list) != 1 {
-				t.Fatal(err, len(list))
+			if err != nil || len(list.Items) != 1 {
+				t.Fatal(err, len(list.Items))
 			}
-			if list[0].Name != "P" || *list[0].Description != "d" || string(list[0].Metadata["k"]) != `"v"` {
-				t.Fatalf("a list returned a product changed by an earlier caller: %+v", list[0])
+			if p := list.Items[0]; p.Name != "P" || *p.Description != "d" || string(p.Metadata["k"]) != `"v"` {
+				t.Fatalf("a list returned a product changed by an earlier caller: %+v", p)
 			}
-			spoil(list[0])
+			spoil(list.Items[0])
 		}
 	})
 }

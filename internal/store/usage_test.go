@@ -85,14 +85,14 @@ func TestAddons(t *testing.T) {
 		if err := st.CreateAddon(ctx, tn, b); err != nil {
 			t.Fatal(err)
 		}
-		list, err := st.ListAddons(ctx, tn, catalog.Page{Size: 10})
+		list, err := items(st.ListAddons(ctx, tn, catalog.AddonFilter{Page: catalog.Page{Size: 10}}))
 		if err != nil || len(list) != 2 || list[0].ID != b.ID || list[1].ID != a.ID {
 			t.Errorf("list (newest first): %v %v", list, err)
 		}
-		if page, _ := st.ListAddons(ctx, tn, catalog.Page{Size: 1, Number: 1}); len(page) != 1 || page[0].ID != a.ID {
+		if page, _ := items(st.ListAddons(ctx, tn, catalog.AddonFilter{Page: catalog.Page{Size: 1, Number: 1}})); len(page) != 1 || page[0].ID != a.ID {
 			t.Errorf("page 1: %v", page)
 		}
-		if list, _ := st.ListAddons(ctx, other, catalog.Page{Size: 10}); len(list) != 0 {
+		if list, _ := items(st.ListAddons(ctx, other, catalog.AddonFilter{Page: catalog.Page{Size: 10}})); len(list) != 0 {
 			t.Errorf("another tenant lists %d addons", len(list))
 		}
 	})
@@ -173,8 +173,8 @@ func TestMeters(t *testing.T) {
 		if err := st.SetMeterArchived(ctx, tn, m.ID, true); err != nil {
 			t.Errorf("archiving twice: %v", err)
 		}
-		active, _ := st.ListMeters(ctx, tn, false, catalog.Page{Size: 10})
-		archived, _ := st.ListMeters(ctx, tn, true, catalog.Page{Size: 10})
+		active, _ := items(st.ListMeters(ctx, tn, catalog.MeterListFilter{Archived: false, Page: catalog.Page{Size: 10}}))
+		archived, _ := items(st.ListMeters(ctx, tn, catalog.MeterListFilter{Archived: true, Page: catalog.Page{Size: 10}}))
 		if len(active) != 3 || len(archived) != 1 || archived[0].ID != m.ID {
 			t.Errorf("lists: %d active, %d archived", len(active), len(archived))
 		}
@@ -184,7 +184,7 @@ func TestMeters(t *testing.T) {
 		if err := st.SetMeterArchived(ctx, tn, m.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if archived, _ := st.ListMeters(ctx, tn, true, catalog.Page{Size: 10}); len(archived) != 0 {
+		if archived, _ := items(st.ListMeters(ctx, tn, catalog.MeterListFilter{Archived: true, Page: catalog.Page{Size: 10}})); len(archived) != 0 {
 			t.Errorf("unarchive left %d archived", len(archived))
 		}
 		if err := st.SetMeterArchived(ctx, storetest.Tenant(t, st), m.ID, true); kindOf(err) != catalog.KindNotFound {

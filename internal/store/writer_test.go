@@ -36,7 +36,7 @@ func TestGroupCommitIsolation(t *testing.T) {
 				t.Errorf("write %d: %v", i, err)
 			}
 		}
-		list, err := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}})
+		list, err := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestCancelledWriteIsNotApplied(t *testing.T) {
 		if err := st.CreateProduct(ctx, tn, oneTime("p", 1)); err == nil {
 			t.Fatal("a cancelled write reported success")
 		}
-		list, _ := st.ListProducts(context.Background(), tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}})
+		list, _ := items(st.ListProducts(context.Background(), tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}}))
 		if len(list) != 0 {
 			t.Errorf("cancelled write stored %d products", len(list))
 		}

@@ -141,9 +141,9 @@ func (a *API) listDataSources(w http.ResponseWriter, r *http.Request) error {
 	// Exactly one key: the Python client crashes on any pagination key here.
 	out := struct {
 		DataSources []dataSourceOut `json:"data_sources"`
-	}{make([]dataSourceOut, 0, len(list))}
-	for i := range list {
-		out.DataSources = append(out.DataSources, dataSourceResponse(&list[i], with))
+	}{make([]dataSourceOut, 0, len(list.Items))}
+	for i := range list.Items {
+		out.DataSources = append(out.DataSources, dataSourceResponse(&list.Items[i], with))
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }

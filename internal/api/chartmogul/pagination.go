@@ -51,8 +51,8 @@ func decodeCursor(s string) (catalog.Keyset, bool) {
 
 // pageRequest reads per_page and cursor. Without a cursor it asks for the
 // list's size too, since the first page reports total_pages.
-func pageRequest(q url.Values) (catalog.PageRequest, error) {
-	p := catalog.PageRequest{Limit: MaxPerPage}
+func pageRequest(q url.Values) (catalog.Page, error) {
+	p := catalog.Page{Size: MaxPerPage}
 	if q.Has("page") {
 		return p, badRequest("page", `Parameter "page" is deprecated, use "cursor"`)
 	}
@@ -64,7 +64,7 @@ func pageRequest(q url.Values) (catalog.PageRequest, error) {
 			}
 			n = MaxPerPage // a number too large for int
 		}
-		p.Limit = min(n, MaxPerPage)
+		p.Size = min(n, MaxPerPage)
 	}
 	if s := q.Get("cursor"); s != "" {
 		k, ok := decodeCursor(s)
@@ -97,15 +97,16 @@ type pageMeta struct {
 	HasMore     bool    `json:"has_more"`
 }
 
-// newPageMeta describes a page whose last row is last (nil when empty).
-func newPageMeta(p catalog.PageRequest, last *catalog.Keyset, more bool, total int) pageMeta {
-	m := pageMeta{HasMore: more}
-	if last != nil {
-		c := encodeCursor(*last)
+// newPageMeta describes page p of list, whose rows' list positions key
+// gives.
+func newPageMeta[T any](p catalog.Page, list catalog.List[T], key func(T) catalog.Keyset) pageMeta {
+	m := pageMeta{HasMore: list.More}
+	if n := len(list.Items); n > 0 {
+		c := encodeCursor(key(list.Items[n-1]))
 		m.Cursor = &c
 	}
 	if p.WithTotal {
-		one, pages := 1, (total+p.Limit-1)/p.Limit
+		one, pages := 1, (list.Total+p.Size-1)/p.Size
 		m.CurrentPage, m.TotalPages = &one, &pages
 	}
 	return m

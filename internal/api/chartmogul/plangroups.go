@@ -73,17 +73,15 @@ func (a *API) listPlanGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.store.ListPlanGroups(r.Context(), tenant(r), page)
+	list, err := a.store.ListPlanGroups(r.Context(), tenant(r), catalog.PlanGroupFilter{Page: page})
 	if err != nil {
 		return err
 	}
-	out := planGroupListOut{PlanGroups: make([]planGroupOut, 0, len(list.Groups))}
-	var last *catalog.Keyset
-	for i := range list.Groups {
-		out.PlanGroups = append(out.PlanGroups, planGroupResponse(&list.Groups[i]))
-		last = &catalog.Keyset{CreatedAt: list.Groups[i].CreatedAt, ID: list.Groups[i].ID}
+	out := planGroupListOut{PlanGroups: make([]planGroupOut, 0, len(list.Items))}
+	for i := range list.Items {
+		out.PlanGroups = append(out.PlanGroups, planGroupResponse(&list.Items[i]))
 	}
-	out.pageMeta = newPageMeta(page, last, list.More, list.Total)
+	out.pageMeta = newPageMeta(page, list, func(g catalog.PlanGroup) catalog.Keyset { return catalog.Keyset{CreatedAt: g.CreatedAt, ID: g.ID} })
 	return httpx.WriteJSON(w, http.StatusOK, out)
 }
 
@@ -154,7 +152,7 @@ func (a *API) listPlanGroupPlans(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.store.ListPlanGroupPlans(r.Context(), tenant(r), id, page)
+	list, err := a.store.ListPlanGroupPlans(r.Context(), tenant(r), catalog.PlanGroupPlansFilter{GroupID: id, Page: page})
 	if err != nil {
 		return err
 	}

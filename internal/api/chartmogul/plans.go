@@ -34,14 +34,12 @@ func planResponse(p *catalog.Plan) planOut {
 		IntervalUnit: p.IntervalUnit, DataSourceUUID: p.DataSourceID, UUID: p.ID}
 }
 
-func planListResponse(page catalog.PlanPage, req catalog.PageRequest) planListOut {
-	out := planListOut{Plans: make([]planOut, 0, len(page.Plans))}
-	var last *catalog.Keyset
-	for i := range page.Plans {
-		out.Plans = append(out.Plans, planResponse(&page.Plans[i]))
-		last = &catalog.Keyset{CreatedAt: page.Plans[i].CreatedAt, ID: page.Plans[i].ID}
+func planListResponse(list catalog.List[catalog.Plan], page catalog.Page) planListOut {
+	out := planListOut{Plans: make([]planOut, 0, len(list.Items))}
+	for i := range list.Items {
+		out.Plans = append(out.Plans, planResponse(&list.Items[i]))
 	}
-	out.pageMeta = newPageMeta(req, last, page.More, page.Total)
+	out.pageMeta = newPageMeta(page, list, func(p catalog.Plan) catalog.Keyset { return catalog.Keyset{CreatedAt: p.CreatedAt, ID: p.ID} })
 	return out
 }
 

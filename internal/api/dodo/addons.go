@@ -72,11 +72,9 @@ func (a *API) listAddons(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	list, err := a.store.ListAddons(r.Context(), tenant(r), page)
-	if err != nil {
-		return err
-	}
-	return writeItems(w, list, addonResponse)
+	return writeList(w, page, func() (catalog.List[*catalog.Addon], error) {
+		return a.store.ListAddons(r.Context(), tenant(r), catalog.AddonFilter{Page: page})
+	}, addonResponse)
 }
 
 // updateAddon applies a PATCH. A null leaves a field unchanged, except
@@ -119,13 +117,4 @@ func optField[T any](present map[string]json.RawMessage, key string, v *T) catal
 		return catalog.Null[T]()
 	}
 	return catalog.Some(*v)
-}
-
-// writeItems answers a page as {"items": [...]}, never null.
-func writeItems[T, O any](w http.ResponseWriter, list []T, render func(T) O) error {
-	items := make([]O, len(list))
-	for i, v := range list {
-		items[i] = render(v)
-	}
-	return httpx.WriteJSON(w, http.StatusOK, listOut[O]{Items: items})
 }

@@ -87,15 +87,10 @@ func (a *API) listBrands(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	list, err := a.store.ListBrands(r.Context(), tenant(r), all != nil && *all)
-	if err != nil {
-		return err
-	}
-	items := make([]brandOut, len(list))
-	for i, b := range list {
-		items[i] = brandResponse(b)
-	}
-	return httpx.WriteJSON(w, http.StatusOK, listOut[brandOut]{Items: items})
+	// Brands are not paged: the whole list.
+	return writeList(w, catalog.Page{Size: catalog.AllRows}, func() (catalog.List[*catalog.Brand], error) {
+		return a.store.ListBrands(r.Context(), tenant(r), catalog.BrandFilter{IncludeArchived: all != nil && *all})
+	}, brandResponse)
 }
 
 func (a *API) createBrand(w http.ResponseWriter, r *http.Request) error {

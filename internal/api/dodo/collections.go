@@ -106,18 +106,12 @@ func (a *API) listCollections(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	items := make([]collectionListItem, 0, f.Page.Size)
-	if f.Page.Size > 0 {
-		list, err := a.store.ListCollections(r.Context(), tenant(r), f)
-		if err != nil {
-			return err
-		}
-		for _, c := range list {
-			items = append(items, collectionListItem{ID: c.ID, Name: c.Name, Description: c.Description,
-				ProductsCount: int64(c.ProductsCount), CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt)})
-		}
-	}
-	return httpx.WriteJSON(w, http.StatusOK, listOut[collectionListItem]{Items: items})
+	return writeList(w, f.Page, func() (catalog.List[*catalog.Collection], error) {
+		return a.store.ListCollections(r.Context(), tenant(r), f)
+	}, func(c *catalog.Collection) collectionListItem {
+		return collectionListItem{ID: c.ID, Name: c.Name, Description: c.Description,
+			ProductsCount: int64(c.ProductsCount), CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt)}
+	})
 }
 
 // optOf reads a documented tri-state field: absent, null (clear) or set.

@@ -48,11 +48,9 @@ func (a *API) listCredits(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	list, err := a.store.ListCreditEntitlements(r.Context(), tenant(r), f)
-	if err != nil {
-		return err
-	}
-	return writeItems(w, list, creditResponse)
+	return writeList(w, f.Page, func() (catalog.List[*catalog.CreditEntitlement], error) {
+		return a.store.ListCreditEntitlements(r.Context(), tenant(r), f)
+	}, creditResponse)
 }
 
 func (a *API) updateCredit(w http.ResponseWriter, r *http.Request) error {

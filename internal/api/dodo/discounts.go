@@ -94,17 +94,9 @@ func (a *API) listDiscounts(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	items := make([]discountOut, 0, f.Page.Size)
-	if f.Page.Size > 0 {
-		list, err := a.store.ListDiscounts(r.Context(), tenant(r), f)
-		if err != nil {
-			return err
-		}
-		for _, d := range list {
-			items = append(items, discountResponse(d))
-		}
-	}
-	return httpx.WriteJSON(w, http.StatusOK, listOut[discountOut]{Items: items})
+	return writeList(w, f.Page, func() (catalog.List[*catalog.Discount], error) {
+		return a.store.ListDiscounts(r.Context(), tenant(r), f)
+	}, discountResponse)
 }
 
 func (a *API) updateDiscount(w http.ResponseWriter, r *http.Request) error {

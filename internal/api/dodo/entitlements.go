@@ -95,11 +95,9 @@ func (a *API) listEntitlements(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	list, err := a.store.ListEntitlements(r.Context(), tenant(r), f)
-	if err != nil {
-		return err
-	}
-	return writeItems(w, list, entitlementResponse)
+	return writeList(w, f.Page, func() (catalog.List[*catalog.Entitlement], error) {
+		return a.store.ListEntitlements(r.Context(), tenant(r), f)
+	}, entitlementResponse)
 }
 
 // updateEntitlement applies a PATCH. A null leaves a field unchanged; a new

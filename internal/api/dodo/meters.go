@@ -178,11 +178,10 @@ func (a *API) listMeters(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	list, err := a.store.ListMeters(r.Context(), tenant(r), archived != nil && *archived, page)
-	if err != nil {
-		return err
-	}
-	return writeItems(w, list, meterResponse)
+	f := catalog.MeterListFilter{Archived: archived != nil && *archived, Page: page}
+	return writeList(w, page, func() (catalog.List[*catalog.Meter], error) {
+		return a.store.ListMeters(r.Context(), tenant(r), f)
+	}, meterResponse)
 }
 
 func (a *API) archiveMeter(w http.ResponseWriter, r *http.Request) error {

@@ -62,22 +62,16 @@ func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
-		items := make([]productListItem, 0, f.Page.Size)
-		if f.Page.Size > 0 {
+		var refs *store.ProductRefs
+		items, err := listItems(f.Page, func() (catalog.List[*catalog.Product], error) {
 			list, err := a.store.ListProducts(r.Context(), tenant(r), f)
-			if err != nil {
-				return nil, err
+			if err == nil {
+				// One look-up per referenced table for the whole page.
+				refs, err = a.store.LoadProductRefs(r.Context(), tenant(r), list.Items)
 			}
-			// One look-up per referenced table for the whole page.
-			refs, err := a.store.LoadProductRefs(r.Context(), tenant(r), list)
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range list {
-				items = append(items, productListItemOf(p, refs))
-			}
-		}
-		return listOut[productListItem]{Items: items}, nil
+			return list, err
+		}, func(p *catalog.Product) productListItem { return productListItemOf(p, refs) })
+		return listOut[productListItem]{Items: items}, err
 	})
 }
 
