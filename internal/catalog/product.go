@@ -35,45 +35,45 @@ const (
 // Price is the price of a product: one of three variants chosen by Type.
 // Fields that do not belong to the variant are zero.
 type Price struct {
-	Type                  string `json:"type,omitzero"`
-	Currency              string `json:"currency,omitzero"`
-	Discount              int64  `json:"discount,omitzero"`     // whole percent, derived from DiscountBps
-	DiscountBps           int64  `json:"discount_bps,omitzero"` // basis points
-	PurchasingPowerParity bool   `json:"purchasing_power_parity,omitzero"`
-	TaxInclusive          *bool  `json:"tax_inclusive,omitzero"`
+	Type                  string
+	Currency              string
+	Discount              int64 // whole percent, derived from DiscountBps
+	DiscountBps           int64 // basis points
+	PurchasingPowerParity bool
+	TaxInclusive          *bool
 
 	// One-time and recurring.
-	Price int64 `json:"price,omitzero"`
+	Price int64
 	// One-time only.
-	PayWhatYouWant bool   `json:"pay_what_you_want,omitzero"`
-	SuggestedPrice *int64 `json:"suggested_price,omitzero"`
+	PayWhatYouWant bool
+	SuggestedPrice *int64
 
 	// Recurring and usage-based.
-	PaymentFrequencyCount      int64  `json:"payment_frequency_count,omitzero"`
-	PaymentFrequencyInterval   string `json:"payment_frequency_interval,omitzero"`
-	SubscriptionPeriodCount    int64  `json:"subscription_period_count,omitzero"`
-	SubscriptionPeriodInterval string `json:"subscription_period_interval,omitzero"`
+	PaymentFrequencyCount      int64
+	PaymentFrequencyInterval   string
+	SubscriptionPeriodCount    int64
+	SubscriptionPeriodInterval string
 
 	// Recurring only.
-	TrialPeriodDays                 int64  `json:"trial_period_days,omitzero"`
-	TrialAmount                     *int64 `json:"trial_amount,omitzero"`
-	TrialApplyDiscounts             *bool  `json:"trial_apply_discounts,omitzero"`
-	TrialPaymentMethodOptional      bool   `json:"trial_payment_method_optional,omitzero"`
-	ZeroAmountPaymentMethodOptional bool   `json:"zero_amount_payment_method_optional,omitzero"`
+	TrialPeriodDays                 int64
+	TrialAmount                     *int64
+	TrialApplyDiscounts             *bool
+	TrialPaymentMethodOptional      bool
+	ZeroAmountPaymentMethodOptional bool
 
 	// Usage-based only.
-	FixedPrice int64 `json:"fixed_price,omitzero"`
+	FixedPrice int64
 	// Meters is nil when the client sent none or null.
-	Meters []MeterPrice `json:"meters,omitzero"`
+	Meters []MeterPrice
 }
 
 // MeterPrice attaches a meter to a usage-based price.
 type MeterPrice struct {
-	MeterID             string  `json:"meter_id,omitzero"`
-	PricePerUnit        *string `json:"price_per_unit,omitzero"`
-	FreeThreshold       *int64  `json:"free_threshold,omitzero"`
-	CreditEntitlementID *string `json:"credit_entitlement_id,omitzero"`
-	MeterUnitsPerCredit *string `json:"meter_units_per_credit,omitzero"`
+	MeterID             string
+	PricePerUnit        *string
+	FreeThreshold       *int64
+	CreditEntitlementID *string
+	MeterUnitsPerCredit *string
 }
 
 // IsRecurring reports whether the price bills on a schedule.
@@ -96,61 +96,62 @@ type LicenseKeyDuration struct {
 
 // DigitalDelivery is the deprecated digital-delivery setting of a product.
 type DigitalDelivery struct {
-	ExternalURL  *string  `json:"external_url"`
-	Instructions *string  `json:"instructions"`
-	Files        []string `json:"files,omitempty"`
+	ExternalURL  *string
+	Instructions *string
+	Files        []string
 }
 
 // CreditGrant attaches a credit entitlement to a product. Fields left nil
 // fall back to the credit entitlement's own settings.
 type CreditGrant struct {
-	ID                           string  `json:"id,omitzero"`
-	CreditEntitlementID          string  `json:"credit_entitlement_id,omitzero"`
-	CreditsAmount                string  `json:"credits_amount,omitzero"`
-	Currency                     *string `json:"currency,omitzero"`
-	ExpiresAfterDays             *int64  `json:"expires_after_days,omitzero"`
-	LowBalanceThresholdPercent   *int64  `json:"low_balance_threshold_percent,omitzero"`
-	MaxRolloverCount             *int64  `json:"max_rollover_count,omitzero"`
-	OverageBehavior              *string `json:"overage_behavior,omitzero"`
-	OverageEnabled               *bool   `json:"overage_enabled,omitzero"`
-	OverageLimit                 *string `json:"overage_limit,omitzero"`
-	PricePerUnit                 *string `json:"price_per_unit,omitzero"`
-	ProrationBehavior            *string `json:"proration_behavior,omitzero"`
-	RolloverEnabled              *bool   `json:"rollover_enabled,omitzero"`
-	RolloverPercentage           *int64  `json:"rollover_percentage,omitzero"`
-	RolloverTimeframeCount       *int64  `json:"rollover_timeframe_count,omitzero"`
-	RolloverTimeframeInterval    *string `json:"rollover_timeframe_interval,omitzero"`
-	TrialCredits                 *string `json:"trial_credits,omitzero"`
-	TrialCreditsExpireAfterTrial *bool   `json:"trial_credits_expire_after_trial,omitzero"`
+	ID                           string
+	CreditEntitlementID          string
+	CreditsAmount                string
+	Currency                     *string
+	ExpiresAfterDays             *int64
+	LowBalanceThresholdPercent   *int64
+	MaxRolloverCount             *int64
+	OverageBehavior              *string
+	OverageEnabled               *bool
+	OverageLimit                 *string
+	PricePerUnit                 *string
+	ProrationBehavior            *string
+	RolloverEnabled              *bool
+	RolloverPercentage           *int64
+	RolloverTimeframeCount       *int64
+	RolloverTimeframeInterval    *string
+	TrialCredits                 *string
+	TrialCreditsExpireAfterTrial *bool
 }
 
-// Product is a catalog product.
+// Product is a catalog product. Its stored form is the store's own
+// document type (store/docs.go), not this struct.
 type Product struct {
-	ID         string    `json:"-"`
-	BusinessID string    `json:"-"`
-	BrandID    string    `json:"-"`
-	Archived   bool      `json:"-"`
-	CreatedAt  time.Time `json:"-"`
-	UpdatedAt  time.Time `json:"-"`
+	ID         string
+	BusinessID string
+	BrandID    string
+	Archived   bool
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 	// CollectionID is the collection the product belongs to, if any; it is
 	// derived from memberships, never stored on the product.
-	CollectionID string `json:"-"`
+	CollectionID string
 
-	Name                        string              `json:"name,omitzero"`
-	Description                 *string             `json:"description,omitzero"`
-	TaxCategory                 string              `json:"tax_category,omitzero"`
-	Price                       Price               `json:"price,omitzero"`
-	Metadata                    Metadata            `json:"metadata,omitzero"`
-	Addons                      []string            `json:"addons,omitzero"` // nil = null
-	ImageID                     *string             `json:"image_id,omitzero"`
-	PricingMode                 *string             `json:"pricing_mode,omitzero"`
-	LicenseKeyEnabled           bool                `json:"license_key_enabled,omitzero"`
-	LicenseKeyActivationMessage *string             `json:"license_key_activation_message,omitzero"`
-	LicenseKeyActivationsLimit  *int64              `json:"license_key_activations_limit,omitzero"`
-	LicenseKeyDuration          *LicenseKeyDuration `json:"license_key_duration,omitzero"`
-	DigitalDelivery             *DigitalDelivery    `json:"digital_product_delivery,omitzero"`
-	CreditEntitlements          []CreditGrant       `json:"credit_entitlements,omitzero"`
-	Entitlements                []string            `json:"entitlements,omitzero"`
+	Name                        string
+	Description                 *string
+	TaxCategory                 string
+	Price                       Price
+	Metadata                    Metadata
+	Addons                      []string // nil = null
+	ImageID                     *string
+	PricingMode                 *string
+	LicenseKeyEnabled           bool
+	LicenseKeyActivationMessage *string
+	LicenseKeyActivationsLimit  *int64
+	LicenseKeyDuration          *LicenseKeyDuration
+	DigitalDelivery             *DigitalDelivery
+	CreditEntitlements          []CreditGrant
+	Entitlements                []string
 }
 
 // Normalize fills derived fields: the percent discount from basis points.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -21,27 +22,11 @@ const (
 // CreateProduct validates p, checks its references in the tenant and
 // stores it. It fills the server-side fields of p.
 func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog.Product) error {
-	var pr catalog.Problems
-	p.Validate(&pr)
-	if err := pr.Err(); err != nil {
-		return err
-	}
-	p.Price.Normalize()
-	now := s.now()
-	p.ID = s.NewID("pdt_")
-	p.BusinessID = tn.BusinessID
-	if p.BrandID == "" {
-		p.BrandID = tn.BusinessID
-	}
-	p.CreatedAt, p.UpdatedAt = now, now
-	if p.Metadata == nil {
-		p.Metadata = catalog.Metadata{}
-	}
-	doc, err := json.Marshal(p)
+	p.ID = "" // the store names it
+	args, err := s.newProductRow(tn, p, s.now())
 	if err != nil {
 		return err
 	}
-	args := []any{p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, micros(now), micros(now), string(doc)}
 	if !hasRefs(p) {
 		// The common case in one statement, which inserts only while the
 		// brand is there and enabled: on SQLite the single writer makes
@@ -67,6 +52,36 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		return err
 	})
+}
+
+// newProductRow validates a new product, fills its server-side fields as
+// created at the given time and returns its row's values for
+// "INSERT INTO products (id, business_id, mode, brand_id, is_recurring,
+// archived, created_at, updated_at, doc)": the one way a product is
+// created, bulk loads included.
+func (s *Store) newProductRow(tn catalog.Tenant, p *catalog.Product, at time.Time) ([]any, error) {
+	var pr catalog.Problems
+	p.Validate(&pr)
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	p.Price.Normalize()
+	if p.ID == "" { // bulk loads may name their products
+		p.ID = s.NewID("pdt_")
+	}
+	p.BusinessID = tn.BusinessID
+	if p.BrandID == "" {
+		p.BrandID = tn.BusinessID
+	}
+	p.CreatedAt, p.UpdatedAt = at, at
+	if p.Metadata == nil {
+		p.Metadata = catalog.Metadata{}
+	}
+	doc, err := json.Marshal(productDocOf(p))
+	if err != nil {
+		return nil, err
+	}
+	return []any{p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, micros(at), micros(at), string(doc)}, nil
 }
 
 // hasRefs reports whether p refers to anything but its brand.
@@ -99,9 +114,11 @@ func (s *Store) scanProduct(sc scanner) (*catalog.Product, error) {
 
 // decodeProduct completes p from its stored document and times.
 func decodeProduct(p *catalog.Product, created, updated int64, doc string) (*catalog.Product, error) {
-	if err := json.Unmarshal([]byte(doc), p); err != nil {
+	var d productDoc
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
 		return nil, fmt.Errorf("store: product %s: %w", p.ID, err)
 	}
+	d.applyTo(p)
 	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if p.Metadata == nil {
 		p.Metadata = catalog.Metadata{}
@@ -220,7 +237,7 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 		if err := s.checkProductRefs(ctx, t, tn, p, held); err != nil {
 			return err
 		}
-		doc, err := json.Marshal(p)
+		doc, err := json.Marshal(productDocOf(p))
 		if err != nil {
 			return err
 		}

@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -12,9 +13,10 @@ import (
 const seedBatch = 500
 
 // SeedProducts bulk-inserts n products for the tenant, built by gen, for
-// benchmarks and scale tests. It bypasses the per-request path (no
-// reference checks, large transactions) but stores exactly what
-// CreateProduct would. Products are created oldest first.
+// benchmarks and scale tests. Each is prepared as CreateProduct prepares
+// it (newProductRow) but inserted without reference checks, many to a
+// statement and many statements to a transaction. Products are created
+// oldest first, a microsecond apart.
 func (s *Store) SeedProducts(ctx context.Context, tn catalog.Tenant, n int, gen func(i int) *catalog.Product) error {
 	base := s.now()
 	for start := 0; start < n; start += 20 * seedBatch {
@@ -24,23 +26,11 @@ func (s *Store) SeedProducts(ctx context.Context, tn catalog.Tenant, n int, gen 
 				rows := min(seedBatch, end-b)
 				args := make([]any, 0, rows*9)
 				for i := b; i < b+rows; i++ {
-					p := gen(i)
-					p.Price.Normalize()
-					if p.Metadata == nil {
-						p.Metadata = catalog.Metadata{}
-					}
-					if p.BrandID == "" {
-						p.BrandID = tn.BusinessID
-					}
-					doc, err := json.Marshal(p)
+					row, err := s.newProductRow(tn, gen(i), base.Add(time.Duration(i)*time.Microsecond))
 					if err != nil {
-						return err
+						return fmt.Errorf("store: seed product %d: %w", i, err)
 					}
-					if p.ID == "" {
-						p.ID = s.NewID("pdt_")
-					}
-					at := micros(base) + int64(i)
-					args = append(args, p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, at, at, string(doc))
+					args = append(args, row...)
 				}
 				q := "INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc) VALUES " +
 					strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?),", rows), ",")
