@@ -96,11 +96,13 @@ var errUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "
 func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
 	mutating := !strings.HasPrefix(pattern, "GET ")
 	return func(w http.ResponseWriter, r *http.Request) error {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		// The scheme is case-insensitive (RFC 7235).
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
 			return errUnauthorized
 		}
-		key, err := a.store.Authenticate(r.Context(), strings.TrimSpace(token))
+		key, err := a.store.Authenticate(r.Context(), token)
 		if err != nil {
 			return err
 		}
