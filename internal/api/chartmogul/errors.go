@@ -41,6 +41,15 @@ var statusOf = map[catalog.Kind]int{
 	catalog.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	catalog.KindRateLimited:  http.StatusTooManyRequests,
 	catalog.KindBadRequest:   http.StatusBadRequest,
+	catalog.KindTimeout:      http.StatusRequestTimeout,
+}
+
+// bodyErrors are the answers to httpx.ReadBody's errors.
+var bodyErrors = map[error]error{
+	httpx.ErrBodyTooLarge:   catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "Request body is larger than %d bytes", MaxBodyBytes),
+	httpx.ErrBodyIncomplete: badRequest("", "Request body ended before its Content-Length"),
+	httpx.ErrBodyUnreadable: badRequest("", "Request body could not be read"),
+	httpx.ErrBodyTimeout:    catalog.Errorf(catalog.KindTimeout, "REQUEST_TIMEOUT", "Request body did not arrive in time"),
 }
 
 // notFoundText is the vendor's 404 message per core error code.
@@ -96,10 +105,14 @@ type codeBody struct {
 // errorWriter returns the httpx.ErrorWriter for a route's error style.
 func (a *API) errorWriter(style errorStyle) httpx.ErrorWriter {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
+		for target, answer := range bodyErrors {
+			if errors.Is(err, target) {
+				err = answer
+				break
+			}
+		}
 		var e *catalog.Error
-		if errors.Is(err, httpx.ErrBodyTooLarge) {
-			e = catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "Request body is larger than %d bytes", MaxBodyBytes)
-		} else if !errors.As(err, &e) {
+		if !errors.As(err, &e) {
 			a.log.Error("internal error", "request_id", httpx.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 			e = catalog.Errorf(catalog.KindInternal, "INTERNAL", "Internal error; the request id is %s", httpx.RequestID(r.Context()))
 		}
