@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
@@ -212,8 +214,10 @@ func railsBody(e *catalog.Error) map[string]any {
 // "plan_ids" -> "Plan ids".
 func humanize(param string) string {
 	s := strings.ReplaceAll(param, "_", " ")
-	if s == "" {
+	// A whole first rune: a path may start with any key a body sent.
+	c, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(c)) + s[n:]
 }
