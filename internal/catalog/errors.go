@@ -22,6 +22,8 @@ const (
 	KindTooLarge
 	KindRateLimited
 	KindBadRequest
+	// KindTimeout: the request did not arrive in time.
+	KindTimeout
 )
 
 // Error is a domain error: a kind, a stable machine-readable reason code

@@ -10,9 +10,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 )
@@ -71,17 +74,37 @@ func WriteEmpty(w http.ResponseWriter, status int) {
 	w.WriteHeader(status)
 }
 
-// ErrBodyTooLarge is returned by ReadBody when the body exceeds its limit.
-var ErrBodyTooLarge = errors.New("request body too large")
+// The errors of ReadBody. Each is the client's doing, so each face
+// answers it with a 4xx, never with a 5xx that clients would retry.
+var (
+	// ErrBodyTooLarge: the body exceeds its limit.
+	ErrBodyTooLarge = errors.New("request body too large")
+	// ErrBodyIncomplete: the connection ended before the body did.
+	ErrBodyIncomplete = errors.New("request body ended before its Content-Length")
+	// ErrBodyTimeout: the body did not arrive within the server's read
+	// timeout; the connection may be dead.
+	ErrBodyTimeout = errors.New("request body did not arrive in time")
+	// ErrBodyUnreadable: the body is framed wrongly (bad chunked encoding).
+	ErrBodyUnreadable = errors.New("request body could not be read")
+)
 
 // ReadBody reads the whole request body, which LimitBody has capped.
 func ReadBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return nil, ErrBodyTooLarge
+	if err == nil {
+		return b, nil
 	}
-	return b, err
+	var mbe *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case errors.As(err, &mbe):
+		return nil, ErrBodyTooLarge
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, ErrBodyIncomplete
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return nil, ErrBodyTimeout
+	}
+	return nil, fmt.Errorf("%w: %v", ErrBodyUnreadable, err)
 }
 
 // LimitBody caps every request body at n bytes.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
 
@@ -33,6 +34,11 @@ func readBody(r *http.Request) (body, error) {
 	}
 	if httpx.JSONTooDeep(raw, httpx.MaxJSONDepth) {
 		return nil, badRequest("", fmt.Sprintf("Request body nests deeper than %d levels", httpx.MaxJSONDepth))
+	}
+	if path, bad := httpx.BadJSONText(raw); bad {
+		var pr catalog.Problems
+		pr.Add(path, "must be valid UTF-8 text without NUL characters")
+		return nil, pr.Err()
 	}
 	var b body
 	dec := json.NewDecoder(bytes.NewReader(raw))

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
@@ -41,6 +43,15 @@ var statusOf = map[catalog.Kind]int{
 	catalog.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	catalog.KindRateLimited:  http.StatusTooManyRequests,
 	catalog.KindBadRequest:   http.StatusBadRequest,
+	catalog.KindTimeout:      http.StatusRequestTimeout,
+}
+
+// bodyErrors are the answers to httpx.ReadBody's errors.
+var bodyErrors = map[error]error{
+	httpx.ErrBodyTooLarge:   catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "Request body is larger than %d bytes", MaxBodyBytes),
+	httpx.ErrBodyIncomplete: badRequest("", "Request body ended before its Content-Length"),
+	httpx.ErrBodyUnreadable: badRequest("", "Request body could not be read"),
+	httpx.ErrBodyTimeout:    catalog.Errorf(catalog.KindTimeout, "REQUEST_TIMEOUT", "Request body did not arrive in time"),
 }
 
 // notFoundText is the vendor's 404 message per core error code.
@@ -96,10 +107,14 @@ type codeBody struct {
 // errorWriter returns the httpx.ErrorWriter for a route's error style.
 func (a *API) errorWriter(style errorStyle) httpx.ErrorWriter {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
+		for target, answer := range bodyErrors {
+			if errors.Is(err, target) {
+				err = answer
+				break
+			}
+		}
 		var e *catalog.Error
-		if errors.Is(err, httpx.ErrBodyTooLarge) {
-			e = catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "Request body is larger than %d bytes", MaxBodyBytes)
-		} else if !errors.As(err, &e) {
+		if !errors.As(err, &e) {
 			a.log.Error("internal error", "request_id", httpx.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 			e = catalog.Errorf(catalog.KindInternal, "INTERNAL", "Internal error; the request id is %s", httpx.RequestID(r.Context()))
 		}
@@ -199,8 +214,10 @@ func railsBody(e *catalog.Error) map[string]any {
 // "plan_ids" -> "Plan ids".
 func humanize(param string) string {
 	s := strings.ReplaceAll(param, "_", " ")
-	if s == "" {
+	// A whole first rune: a path may start with any key a body sent.
+	c, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(c)) + s[n:]
 }

@@ -49,7 +49,7 @@ type Route struct {
 func New(st *store.Store, logger *slog.Logger) *API {
 	a := &API{store: st, log: logger, mux: http.NewServeMux(), reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20)}
 	for _, rt := range a.Routes() {
-		a.mux.Handle(rt.Pattern, httpx.Adapt(a.errorWriter(rt.style), a.authenticate(rt.Pattern, rt.style, rt.Handler)))
+		a.mux.Handle(rt.Pattern, httpx.Adapt(a.errorWriter(rt.style), a.authenticate(rt.Pattern, rt.style, checkText(rt.Pattern, rt.Handler))))
 	}
 	a.mux.Handle("/", httpx.Adapt(a.errorWriter(importErrors), a.unmatched))
 	return a
@@ -115,7 +115,7 @@ func (a *API) authenticate(pattern string, style errorStyle, next httpx.HandlerF
 	mutating := !strings.HasPrefix(pattern, "GET ")
 	return func(w http.ResponseWriter, r *http.Request) error {
 		user, pass, ok := r.BasicAuth()
-		if !ok || user == "" || (pass != "" && subtle.ConstantTimeCompare([]byte(pass), []byte(user)) != 1) {
+		if !ok || !httpx.LooksLikeKey(user) || (pass != "" && subtle.ConstantTimeCompare([]byte(pass), []byte(user)) != 1) {
 			return errUnauthorized
 		}
 		key, err := a.store.Authenticate(r.Context(), user)
@@ -131,10 +131,42 @@ func (a *API) authenticate(pattern string, style errorStyle, next httpx.HandlerF
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
 		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
 		if mutating {
+			if err := httpx.CheckIdempotencyKey(r); err != nil {
+				return err
+			}
 			return httpx.Idempotent(a.store, tn, a.errorWriter(style), next)(w, r)
 		}
 		return next(w, r)
 	}
+}
+
+// checkText refuses path uuids and query values that are not valid text
+// (httpx.ValidText) before next runs: such a uuid names nothing (the
+// route's 404) and such a value is a bad parameter (400). Bodies are
+// checked where they are decoded.
+func checkText(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
+	wildcards := httpx.Wildcards(pattern)
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if wc, bad := httpx.BadPathText(r, wildcards); bad {
+			if err, ok := notFoundAfter[wc.After]; ok {
+				return err
+			}
+			return catalog.NotFound("object", "")
+		}
+		if name, bad := httpx.BadQueryText(r.URL.Query()); bad {
+			return badRequest(name, `Parameter "`+name+`" is invalid`)
+		}
+		return next(w, r)
+	}
+}
+
+// notFoundAfter is the 404 of a uuid after each path segment. Every
+// wildcard of the route table has an entry (TestBadTextInPathIsNotFound
+// checks).
+var notFoundAfter = map[string]error{
+	"data_sources": store.ErrDataSourceNotFound,
+	"plans":        store.ErrPlanNotFound,
+	"plan_groups":  store.ErrPlanGroupNotFound,
 }
 
 var methods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -140,4 +141,29 @@ func code(r response) string {
 	var e struct{ Code string }
 	json.Unmarshal(r.body, &e)
 	return e.Code
+}
+
+// TestBearerSchemeAnyCase: the auth scheme is case-insensitive (RFC 7235).
+func TestBearerSchemeAnyCase(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		for _, scheme := range []string{"Bearer", "bearer", "BEARER", "bEaReR"} {
+			req := httptest.NewRequest("GET", "/products", nil)
+			req.Header.Set("Authorization", scheme+" "+h.keys["a"])
+			rec := httptest.NewRecorder()
+			h.h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				t.Errorf("%s: %d %s", scheme, rec.Code, rec.Body)
+			}
+		}
+		for _, auth := range []string{"Basic " + h.keys["a"], "Bearer" + h.keys["a"], "Bearer"} {
+			req := httptest.NewRequest("GET", "/products", nil)
+			req.Header.Set("Authorization", auth)
+			rec := httptest.NewRecorder()
+			h.h.ServeHTTP(rec, req)
+			if rec.Code != 401 {
+				t.Errorf("%q: %d", auth, rec.Code)
+			}
+		}
+	})
 }

@@ -13,6 +13,9 @@ import (
 	"github.com/pricebook/pricebook/internal/httpx"
 )
 
+// msgBadText is the problem of a string that is not httpx.ValidText.
+const msgBadText = "must be valid UTF-8 text without NUL characters"
+
 // invalid returns a 422 INVALID_REQUEST_BODY error.
 func invalid(format string, args ...any) error {
 	return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", format, args...)
@@ -46,6 +49,9 @@ func decode(r *http.Request, v any, withPresent bool) (present map[string]json.R
 	}
 	if httpx.JSONTooDeep(body, httpx.MaxJSONDepth) {
 		return nil, invalid("request body nests deeper than %d levels", httpx.MaxJSONDepth)
+	}
+	if path, bad := httpx.BadJSONText(body); bad {
+		return nil, invalid("%s: %s", path, msgBadText)
 	}
 	if withPresent {
 		if err := json.Unmarshal(body, &present); err != nil {

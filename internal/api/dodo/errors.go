@@ -25,15 +25,32 @@ var statusOf = map[catalog.Kind]int{
 	catalog.KindTooLarge:     http.StatusRequestEntityTooLarge,
 	catalog.KindRateLimited:  http.StatusTooManyRequests,
 	catalog.KindBadRequest:   http.StatusBadRequest,
+	catalog.KindTimeout:      http.StatusRequestTimeout,
+}
+
+// bodyErrors are the envelopes of httpx.ReadBody's errors.
+var bodyErrors = map[error]*catalog.Error{
+	httpx.ErrBodyTooLarge:   catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "request body is larger than %d bytes", MaxBodyBytes),
+	httpx.ErrBodyIncomplete: catalog.Errorf(catalog.KindBadRequest, "BAD_REQUEST", "%s", httpx.ErrBodyIncomplete),
+	httpx.ErrBodyUnreadable: catalog.Errorf(catalog.KindBadRequest, "BAD_REQUEST", "%s", httpx.ErrBodyUnreadable),
+	httpx.ErrBodyTimeout:    catalog.Errorf(catalog.KindTimeout, "REQUEST_TIMEOUT", "%s", httpx.ErrBodyTimeout),
+}
+
+// bodyError returns the envelope of a ReadBody error, nil for others.
+func bodyError(err error) *catalog.Error {
+	for target, e := range bodyErrors {
+		if errors.Is(err, target) {
+			return e
+		}
+	}
+	return nil
 }
 
 // writeError writes err in the Dodo envelope. Internal errors are logged
 // and answered with a generic message; their details never reach clients.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	var e *catalog.Error
-	if errors.Is(err, httpx.ErrBodyTooLarge) {
-		e = catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "request body is larger than %d bytes", MaxBodyBytes)
-	} else if !errors.As(err, &e) {
+	e := bodyError(err)
+	if e == nil && !errors.As(err, &e) {
 		a.log.Error("internal error", "request_id", httpx.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
 		e = catalog.Errorf(catalog.KindInternal, "INTERNAL_SERVER_ERROR", "Something went wrong; the request id is %s", httpx.RequestID(r.Context()))
 	}

@@ -3,11 +3,16 @@ package dodo_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/pricebook/pricebook/internal/api/dodo"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
 )
@@ -17,11 +22,17 @@ func fuzzHarness(f *testing.F) *harness {
 	return newHarness(f, storetest.Open(f, store.SQLite))
 }
 
-// checkReply fails unless r is a 2xx or a 4xx in the Dodo envelope.
+// checkReply fails unless r is a 2xx or a 4xx in the Dodo envelope, and
+// unless every body is valid UTF-8 JSON.
 func checkReply(t *testing.T, what string, r response) {
 	t.Helper()
 	if r.status >= 500 {
 		t.Fatalf("%s: status %d %s", what, r.status, r.body)
+	}
+	// The mux's own redirects (a path with "//") are not the face's.
+	redirect := r.status >= 300 && r.status < 400
+	if len(r.body) > 0 && !redirect && (!utf8.Valid(r.body) || !json.Valid(r.body)) {
+		t.Fatalf("%s: %d body is not valid UTF-8 JSON: %q", what, r.status, r.body)
 	}
 	if r.status >= 400 {
 		var e struct{ Code, Message string }
@@ -31,10 +42,26 @@ func checkReply(t *testing.T, what string, r response) {
 	}
 }
 
-// seedBodies adds the seed documents' request examples and the test
-// bodies to a fuzz corpus.
+// badTextBodies put NUL (as \u0000) and bytes that are not UTF-8 (raw
+// 0xff, an overlong "/" 0xc0 0xaf) into names, descriptions, ids,
+// metadata keys and values and meter-filter values.
+var badTextBodies = []string{
+	`{"name":"a\u0000","tax_category":"saas","price":{"type":"one_time_price","currency":"USD","price":5,"discount":0,"purchasing_power_parity":false}}`,
+	"{\"name\":\"\xff\",\"tax_category\":\"saas\",\"price\":{\"type\":\"one_time_price\",\"currency\":\"USD\",\"price\":5,\"discount\":0,\"purchasing_power_parity\":false}}",
+	"{\"name\":\"M\",\"description\":\"\xc0\xaf\",\"metadata\":{\"k\":\"\xff\"}}",
+	"{\"name\":\"M\",\"metadata\":{\"\xc0\xaf\":\"v\"}}",
+	`{"name":"M","metadata":{"k":"\u0000","\u0000":1}}`,
+	`{"name":"M","event_name":"e","measurement_unit":"u","aggregation":{"type":"count"},"filter":{"conjunction":"and","clauses":[{"key":"a","operator":"equals","value":"\u0000"}]}}`,
+	"{\"name\":\"M\",\"event_name\":\"e\",\"measurement_unit\":\"u\",\"aggregation\":{\"type\":\"count\"},\"filter\":{\"conjunction\":\"and\",\"clauses\":[{\"key\":\"\xff\",\"operator\":\"equals\",\"value\":\"\xc0\xaf\"}]}}",
+	`{"brand_id":"\u0000","addons":["\u0000"],"restricted_to":["a\u0000"],"code":"\u0000"}`,
+	"{\"groups\":[{\"group_name\":\"\xff\",\"products\":[{\"product_id\":\"\xc0\xaf\"}]}],\"products\":[{\"product_id\":\"\xff\"}]}",
+	"{\"name\":\"E\",\"integration_type\":\"github\",\"integration_config\":{\"target_id\":\"\xff\",\"permission\":\"pull\"}}",
+}
+
+// seedBodies adds the seed documents' request examples, the test bodies
+// and badTextBodies to a fuzz corpus.
 func seedBodies(f *testing.F, extra ...string) {
-	for _, b := range extra {
+	for _, b := range append(extra, badTextBodies...) {
 		f.Add([]byte(b))
 	}
 	for _, path := range []string{"../../../../shared/seeds/004_d0e00c242df30460.txt", "../../../../shared/seeds/000_fa69c4c2b81fc66e.txt"} {
@@ -130,7 +157,8 @@ func FuzzCollections(f *testing.F) {
 }
 
 func FuzzListQuery(f *testing.F) {
-	for _, q := range []string{"page_size=10", "page_size=101", "page_number=-1", "archived=true&recurring=false", "brand_id=&page_size=", "page_size=1e3", "archived=1"} {
+	for _, q := range []string{"page_size=10", "page_size=101", "page_number=-1", "archived=true&recurring=false", "brand_id=&page_size=", "page_size=1e3", "archived=1",
+		"brand_id=%00", "brand_id=%ff", "code=%c0%af", "product_id=%00&page_size=1", "x=\xff", "%ff=1", "brand_id=a\x00b"} {
 		f.Add(q)
 	}
 	h := fuzzHarness(f)
@@ -143,7 +171,7 @@ func FuzzListQuery(f *testing.F) {
 		} else {
 			q = "q=" + url.QueryEscape(q)
 		}
-		for _, path := range []string{"/products", "/product-collections"} {
+		for _, path := range []string{"/products", "/product-collections", "/discounts"} {
 			target := fmt.Sprintf("%s?%s", path, q)
 			checkReply(t, "GET "+target, h.do("GET", target, h.keys["a"], ""))
 		}
@@ -183,5 +211,54 @@ func FuzzCatalogResources(f *testing.F) {
 				checkReply(t, "PATCH "+p+"/{id}", h.do("PATCH", p+"/"+id, key, string(body)))
 			}
 		}
+	})
+}
+
+// FuzzPathsAndHeaders feeds ids to every route's path, Idempotency-Key
+// values to its writes and whole Authorization headers ("KEY" stands for
+// a valid key) to a read and a write.
+func FuzzPathsAndHeaders(f *testing.F) {
+	for _, s := range [][3]string{{"\x00", "", "Bearer KEY"}, {"\xff", "\xff", "bearer KEY"}, {"\xc0\xaf", "a\x00", "BEARER KEY"},
+		{"pdt_x", "k1", "Bearer pb_test_\xff" + strings.Repeat("a", 15) + "_" + strings.Repeat("a", 32)},
+		{"a/b", "\x01", "Bearer KEY\x00"}, {"", "ok", "Basic KEY"}, {"x\x00y", "é", "Bearer \xc0\xaf"}, {"cde_x", "", "Bearer KEY"}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	h := fuzzHarness(f)
+	key := h.keys["a"]
+	api := dodo.New(h.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	send := func(t *testing.T, method, path, auth, idem, body string) {
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("Content-Type", "application/json")
+		if idem != "" {
+			req.Header["Idempotency-Key"] = []string{idem}
+		}
+		rec := httptest.NewRecorder()
+		h.h.ServeHTTP(rec, req)
+		r := response{rec.Code, rec.Header(), rec.Body.Bytes()}
+		if strings.HasSuffix(path, "/undelete") && r.status == 500 && r.header.Get("X-Should-Retry") == "false" && json.Valid(r.body) {
+			return // the documented 500 of an unknown credit entitlement (README)
+		}
+		checkReply(t, fmt.Sprintf("%s %s (Idempotency-Key %q, Authorization %q)", method, path, idem, auth), r)
+	}
+	f.Fuzz(func(t *testing.T, id, idem, auth string) {
+		h.t = t
+		for _, rt := range api.Routes() {
+			method, pattern, _ := strings.Cut(rt.Pattern, " ")
+			if !strings.Contains(pattern, "{") {
+				continue
+			}
+			var path strings.Builder
+			for _, seg := range strings.Split(pattern, "/")[1:] {
+				if strings.HasPrefix(seg, "{") {
+					seg = url.PathEscape(id)
+				}
+				path.WriteString("/" + seg)
+			}
+			send(t, method, path.String(), "Bearer "+key, idem, "{}")
+		}
+		auth = strings.ReplaceAll(auth, "KEY", key)
+		send(t, "GET", "/products", auth, "", "")
+		send(t, "POST", "/addons", auth, idem, `{"name":"A","price":1,"currency":"USD","tax_category":"saas"}`)
 	})
 }

@@ -42,7 +42,7 @@ type Route struct {
 func New(st *store.Store, logger *slog.Logger) *API {
 	a := &API{store: st, log: logger, mux: http.NewServeMux(), reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20)}
 	for _, rt := range a.Routes() {
-		a.mux.Handle(rt.Pattern, httpx.Adapt(a.writeError, a.authenticate(rt.Pattern, rt.Handler)))
+		a.mux.Handle(rt.Pattern, httpx.Adapt(a.writeError, a.authenticate(rt.Pattern, checkText(rt.Pattern, rt.Handler))))
 	}
 	a.mux.Handle("/", httpx.Adapt(a.writeError, a.unmatched))
 	return a
@@ -96,11 +96,13 @@ var errUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "
 func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
 	mutating := !strings.HasPrefix(pattern, "GET ")
 	return func(w http.ResponseWriter, r *http.Request) error {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		// The scheme is case-insensitive (RFC 7235).
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || !httpx.LooksLikeKey(token) {
 			return errUnauthorized
 		}
-		key, err := a.store.Authenticate(r.Context(), strings.TrimSpace(token))
+		key, err := a.store.Authenticate(r.Context(), token)
 		if err != nil {
 			return err
 		}
@@ -113,7 +115,40 @@ func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.Handler
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
 		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
 		if mutating {
+			if err := httpx.CheckIdempotencyKey(r); err != nil {
+				return err
+			}
 			return httpx.Idempotent(a.store, tn, a.writeError, next)(w, r)
+		}
+		return next(w, r)
+	}
+}
+
+// pathObject names what the id after each path segment refers to, for
+// the 404 of an id that cannot be stored text. Every wildcard of the
+// route table has an entry (TestBadTextInPathIsNotFound checks).
+var pathObject = map[string]string{
+	"products": "Product", "product-collections": "Product collection", "groups": "Group", "items": "Item",
+	"addons": "Addon", "meters": "Meter", "entitlements": "Entitlement", "credit-entitlements": "Credit entitlement",
+	"brands": "Brand", "discounts": "Discount", "code": "Discount code",
+}
+
+// checkText refuses path ids and query values that are not valid text
+// (httpx.ValidText) before next runs: such an id names nothing (404) and
+// such a value is a bad parameter (422). Bodies are checked where they
+// are decoded.
+func checkText(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
+	wildcards := httpx.Wildcards(pattern)
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if wc, bad := httpx.BadPathText(r, wildcards); bad {
+			what, ok := pathObject[wc.After]
+			if !ok {
+				what = "Object"
+			}
+			return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "%s not found: the id in the path is not valid UTF-8 text", what)
+		}
+		if name, bad := httpx.BadQueryText(r.URL.Query()); bad {
+			return catalog.Errorf(catalog.KindInvalid, "INVALID_QUERY_PARAMS", "%s: %s", name, msgBadText)
 		}
 		return next(w, r)
 	}
