@@ -27,30 +27,33 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 	if err != nil {
 		return err
 	}
-	if !hasRefs(p) {
-		// The common case in one statement, which inserts only while the
-		// brand is there and enabled: on SQLite the single writer makes
-		// the check and the insert one step; on PostgreSQL the brand row
-		// stays share-locked until the statement commits, so an archive
-		// cannot slip between them, and the statement is its own
-		// transaction (one round trip instead of four). When it inserts
-		// nothing, the checks below word the error.
-		q := `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
-			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM brands b
-			WHERE b.business_id = ? AND b.mode = ? AND b.id = ? AND b.archived_at IS NULL`
-		q = s.lockClause(q, "FOR SHARE OF b")
-		n, err := s.db.writeStatement(ctx, q, append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
-		if err != nil || n == 1 {
-			return err
-		}
-	}
+	created := catalog.Change{Type: "product.created", Kind: "product", ID: p.ID, Object: p}
 	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+		if !hasRefs(p) {
+			// The common case: the brand check and the insert in one
+			// statement, which inserts only while the brand is there and
+			// enabled (on PostgreSQL the brand row stays share-locked until
+			// the commit, so an archive cannot slip between them). When it
+			// inserts nothing, the checks below word the error.
+			q := `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
+				SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? FROM brands b
+				WHERE b.business_id = ? AND b.mode = ? AND b.id = ? AND b.archived_at IS NULL`
+			n, err := rowsAffected(t.exec(ctx, s.lockClause(q, "FOR SHARE OF b"), append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...))
+			if err != nil {
+				return err
+			}
+			if n == 1 {
+				return s.journal(ctx, t, tn, created)
+			}
+		}
 		if err := s.checkProductRefs(ctx, t, tn, p, nil); err != nil {
 			return err
 		}
-		_, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-		return err
+		if _, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
+			return err
+		}
+		return s.journal(ctx, t, tn, created)
 	})
 }
 
@@ -241,9 +244,12 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 		if err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE products SET brand_id = ?, is_recurring = ?, updated_at = ?, doc = ? WHERE id = ?",
-			p.BrandID, p.Price.IsRecurring(), micros(s.now()), string(doc), id)
-		return err
+		p.UpdatedAt = s.now()
+		if _, err = t.exec(ctx, "UPDATE products SET brand_id = ?, is_recurring = ?, updated_at = ?, doc = ? WHERE id = ?",
+			p.BrandID, p.Price.IsRecurring(), micros(p.UpdatedAt), string(doc), id); err != nil {
+			return err
+		}
+		return s.journal(ctx, t, tn, catalog.Change{Type: "product.updated", Kind: "product", ID: id, Object: p})
 	})
 }
 
@@ -257,9 +263,21 @@ func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string
 		if p.Archived {
 			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is already archived", id)
 		}
-		_, err = t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
-		return err
+		return s.setProductArchived(ctx, t, tn, p, true)
 	})
+}
+
+// setProductArchived archives or unarchives p and records it.
+func (s *Store) setProductArchived(ctx context.Context, t *tx, tn catalog.Tenant, p *catalog.Product, archived bool) error {
+	p.Archived, p.UpdatedAt = archived, s.now()
+	if _, err := t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(p.UpdatedAt), p.ID); err != nil {
+		return err
+	}
+	typ := "product.unarchived"
+	if archived {
+		typ = "product.archived"
+	}
+	return s.journal(ctx, t, tn, catalog.Change{Type: typ, Kind: "product", ID: p.ID, Object: p})
 }
 
 // UnarchiveProduct restores an archived product; an active one is left as is.
@@ -269,7 +287,6 @@ func (s *Store) UnarchiveProduct(ctx context.Context, tn catalog.Tenant, id stri
 		if err != nil || !p.Archived {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", false, micros(s.now()), id)
-		return err
+		return s.setProductArchived(ctx, t, tn, p, false)
 	})
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 )
@@ -84,6 +85,9 @@ func optMicros(t *time.Time) any {
 	}
 	return micros(*t)
 }
+
+// isNoRows reports whether err says a single-row query found nothing.
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // micros converts a time to the stored form: UTC microseconds.
 func micros(t time.Time) int64 { return t.UnixMicro() }

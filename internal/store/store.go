@@ -36,6 +36,9 @@ type Store struct {
 
 	// pages remembers where served list pages ended (pagecursor.go).
 	pages pageCursors
+
+	// render holds the faces' journal renderers (journal.go).
+	render renderers
 }
 
 // Options tune Open.

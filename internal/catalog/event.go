@@ -1,0 +1,60 @@
+package catalog
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event is one entry of the change journal: what a committed write did to
+// one object, with the object's document as its face renders it after the
+// change (a delete or archive records the final state).
+type Event struct {
+	ID         string // evt_..., time-ordered
+	Type       string // "<kind>.<what happened>", e.g. product.created
+	ObjectKind string // product, product_collection, addon, ..., data_source, plan, plan_group
+	ObjectID   string
+	BusinessID string
+	Mode       Mode
+	KeyID      string // the API key that made the change; empty for the CLI
+	RequestID  string
+	// TestClock reports that CreatedAt was read from a test clock.
+	TestClock bool
+	CreatedAt time.Time
+	Data      json.RawMessage
+	// Position orders the journal in commit order (opaque to clients).
+	Position EventPosition
+}
+
+// EventPosition is a place in the journal's commit order.
+type EventPosition struct {
+	TxID     int64
+	Sequence int64
+}
+
+// Before reports whether p comes before q in the journal.
+func (p EventPosition) Before(q EventPosition) bool {
+	return p.TxID < q.TxID || p.TxID == q.TxID && p.Sequence < q.Sequence
+}
+
+// Change is what a write use case records for the journal: an event of
+// Type about the object of Kind and ID. Object, when set, is the domain
+// value as written, which the renderer may use instead of reading it back.
+type Change struct {
+	Type   string
+	Kind   string
+	ID     string
+	Object any
+}
+
+// EventFilter selects journal events.
+type EventFilter struct {
+	Type     string
+	ObjectID string
+	// Ascending lists oldest first, in commit order, up to the newest
+	// event under which nothing can commit any more; otherwise newest
+	// first.
+	Ascending bool
+	// After continues a list after the event at this position.
+	After *EventPosition
+	Limit int
+}

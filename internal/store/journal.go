@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// The change journal. Every write use case records what it changed with
+// s.journal, inside its own transaction, so an event exists exactly when
+// its write committed (a rolled-back write, or one that failed, records
+// nothing). The event carries the object's document as its face renders
+// it: each face registers a Renderer per object kind it owns.
+
+// Renderer renders the object a change is about, as its face answers it,
+// inside the writing transaction: store calls made with ctx see the write.
+type Renderer func(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error)
+
+// renderers are the faces' renderers by object kind.
+type renderers struct {
+	mu sync.RWMutex
+	m  map[string]Renderer
+}
+
+// RenderEvents makes r render the journal documents of objects of kind.
+// Faces call it while they are built, before the server serves.
+func (s *Store) RenderEvents(kind string, r Renderer) {
+	s.render.mu.Lock()
+	defer s.render.mu.Unlock()
+	if s.render.m == nil {
+		s.render.m = map[string]Renderer{}
+	}
+	s.render.m[kind] = r
+}
+
+// Actor is who makes a change: the API key and the request.
+type Actor struct {
+	KeyID     string
+	RequestID string
+}
+
+type actorKey struct{}
+
+// WithActor returns ctx naming who makes the changes of the writes made
+// with it, for the journal.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+func actorOf(ctx context.Context) Actor {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	return a
+}
+
+// journal records ch for the tenant in t.
+func (s *Store) journal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalog.Change) error {
+	s.render.mu.RLock()
+	r := s.render.m[ch.Kind]
+	s.render.mu.RUnlock()
+	var data json.RawMessage
+	var err error
+	if r != nil {
+		data, err = r(ctx, tn, ch)
+	} else {
+		// No face renders this kind (store tests): the domain value.
+		data, err = json.Marshal(ch.Object)
+	}
+	if err != nil {
+		return fmt.Errorf("store: render %s %s for the journal: %w", ch.Kind, ch.ID, err)
+	}
+	a := actorOf(ctx)
+	_, err = t.exec(ctx, `INSERT INTO events (id, business_id, mode, type, object_kind, object_id, key_id, request_id, created_at, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.NewID("evt_"), tn.BusinessID, string(tn.Mode), ch.Type, ch.Kind, ch.ID,
+		a.KeyID, a.RequestID, micros(s.now()), string(data))
+	return err
+}
+
+const eventColumns = "position, txid, id, business_id, mode, type, object_kind, object_id, key_id, request_id, test_clock, created_at, data"
+
+func scanEvent(sc scanner) (catalog.Event, error) {
+	var e catalog.Event
+	var mode, data string
+	var at int64
+	err := sc.Scan(&e.Position.Sequence, &e.Position.TxID, &e.ID, &e.BusinessID, &mode, &e.Type, &e.ObjectKind, &e.ObjectID,
+		&e.KeyID, &e.RequestID, &e.TestClock, &at, &data)
+	e.Mode, e.CreatedAt, e.Data = catalog.Mode(mode), fromMicros(at), json.RawMessage(data)
+	return e, err
+}
+
+// ListEvents returns the tenant's events that match f: newest first, or
+// oldest first in commit order. An ascending list ends before any event
+// a transaction still running could come before (on PostgreSQL, events of
+// transactions newer than the oldest one running wait until it ends), so
+// a consumer that continues after the last event it read never misses
+// one that commits later.
+func (s *Store) ListEvents(ctx context.Context, tn catalog.Tenant, f catalog.EventFilter) (catalog.List[catalog.Event], error) {
+	var b strings.Builder
+	args := []any{tn.BusinessID, string(tn.Mode)}
+	b.WriteString("SELECT " + eventColumns + " FROM events WHERE business_id = ? AND mode = ?")
+	if f.Type != "" {
+		b.WriteString(" AND type = ?")
+		args = append(args, f.Type)
+	}
+	if f.ObjectID != "" {
+		b.WriteString(" AND object_id = ?")
+		args = append(args, f.ObjectID)
+	}
+	order, cmp := "DESC", "<"
+	if f.Ascending {
+		order, cmp = "ASC", ">"
+		if s.engine == Postgres {
+			b.WriteString(" AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+		}
+	}
+	if f.After != nil {
+		b.WriteString(" AND (txid, position) " + cmp + " (?, ?)")
+		args = append(args, f.After.TxID, f.After.Sequence)
+	}
+	b.WriteString(" ORDER BY txid " + order + ", position " + order + " LIMIT ?")
+	args = append(args, f.Limit+1)
+	rows, err := s.db.query(ctx, b.String(), args...)
+	if err != nil {
+		return catalog.List[catalog.Event]{}, fmt.Errorf("store: ListEvents: %w", err)
+	}
+	defer rows.Close()
+	return scanPage(rows, catalog.Page{Size: f.Limit}, scanEvent)
+}
+
+// ObjectAsOf returns the latest event of an object of the tenant at or
+// before at: its data is the object as it was then. ok is false when the
+// object had no event by then (it did not exist yet, or never in this
+// partition).
+func (s *Store) ObjectAsOf(ctx context.Context, tn catalog.Tenant, objectID string, at time.Time) (catalog.Event, bool, error) {
+	e, err := scanEvent(s.db.queryRow(ctx, "SELECT "+eventColumns+` FROM events
+		WHERE business_id = ? AND mode = ? AND object_id = ? AND created_at <= ?
+		ORDER BY txid DESC, position DESC LIMIT 1`, tn.BusinessID, string(tn.Mode), objectID, micros(at)))
+	if isNoRows(err) {
+		return e, false, nil
+	}
+	if err != nil {
+		return e, false, fmt.Errorf("store: ObjectAsOf: %w", err)
+	}
+	return e, true, nil
+}
+
+// PruneEvents deletes events created before the given time and reports
+// how many it removed.
+func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	return s.db.writeStatement(ctx, "DELETE FROM events WHERE created_at < ?", micros(before))
+}
