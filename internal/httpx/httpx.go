@@ -71,9 +71,6 @@ func WriteEmpty(w http.ResponseWriter, status int) {
 	w.WriteHeader(status)
 }
 
-// ErrBodyTooLarge is returned by ReadBody when the body exceeds its limit.
-var ErrBodyTooLarge = errors.New("request body too large")
-
 // ReadBody reads the whole request body, which LimitBody has capped.
 func ReadBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)

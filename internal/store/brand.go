@@ -163,7 +163,7 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 			return errPrimaryBrand(id)
 		}
 		if b.ArchivedAt != nil {
-			return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "Brand %s is archived and can no longer be edited", id)
+			return catalog.Errorf(catalog.KindInvalid, catalog.BrandArchived, "Brand %s is archived and can no longer be edited", id)
 		}
 		if err := s.validateBrandPatch(u); err != nil {
 			return err
@@ -185,7 +185,7 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 }
 
 func errPrimaryBrand(id string) error {
-	return catalog.Errorf(catalog.KindForbidden, "UNABLE_TO_EDIT_PRIMARY_BRAND",
+	return catalog.Errorf(catalog.KindForbidden, catalog.PrimaryBrandLocked,
 		"Brand %s is the primary brand of the business; it cannot be edited or archived", id)
 }
 

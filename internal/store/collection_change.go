@@ -92,7 +92,7 @@ func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id str
 			return err
 		}
 		if c.Archived {
-			return catalog.Errorf(catalog.KindGone, "PRODUCT_COLLECTION_IS_DELETED", "Product collection %s is already archived", id)
+			return catalog.Errorf(catalog.KindGone, catalog.CollectionArchived, "Product collection %s is already archived", id)
 		}
 		if _, err := t.exec(ctx, "UPDATE collection_items SET active = ? WHERE collection_id = ?", false, id); err != nil {
 			return err
@@ -139,7 +139,7 @@ func (s *Store) UnarchiveCollection(ctx context.Context, tn catalog.Tenant, id s
 			return err
 		}
 		if kept == 0 {
-			return catalog.Errorf(catalog.KindInvalid, "PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS",
+			return catalog.Errorf(catalog.KindInvalid, catalog.CollectionEmpty,
 				"Every product of product collection %s is archived or now in another collection; unarchive or free one first", id)
 		}
 		for _, itemID := range drop {

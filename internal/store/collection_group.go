@@ -25,7 +25,7 @@ func (s *Store) lockCollection(ctx context.Context, t *tx, tn catalog.Tenant, id
 		return nil, err
 	}
 	if c.Archived && !allowArchived {
-		return nil, catalog.Errorf(catalog.KindGone, "PRODUCT_COLLECTION_IS_DELETED", "Product collection %s is archived", id)
+		return nil, catalog.Errorf(catalog.KindGone, catalog.CollectionArchived, "Product collection %s is archived", id)
 	}
 	return c, nil
 }
@@ -73,7 +73,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 			return err
 		}
 		if n >= catalog.MaxGroupsPerCollection {
-			return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "a collection has at most %d groups", catalog.MaxGroupsPerCollection)
+			return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "a collection has at most %d groups", catalog.MaxGroupsPerCollection)
 		}
 		if err := s.checkMembers(ctx, t, tn, collectionID, ids); err != nil {
 			return err
@@ -207,7 +207,7 @@ func (s *Store) mustKeepProducts(ctx context.Context, t *tx, collectionID string
 		return err
 	}
 	if removing > 0 && n-removing < 1 {
-		return catalog.Errorf(catalog.KindInvalid, "PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS",
+		return catalog.Errorf(catalog.KindInvalid, catalog.CollectionEmpty,
 			"A product collection must keep at least one product; archive the collection instead")
 	}
 	return nil

@@ -73,7 +73,7 @@ func nameFree(ctx context.Context, t *tx, tn catalog.Tenant, name, self string) 
 }
 
 func nameTaken(name string) error {
-	return catalog.Errorf(catalog.KindInvalid, "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS",
+	return catalog.Errorf(catalog.KindInvalid, catalog.CreditEntitlementNameTaken,
 		"name: a credit entitlement named %q already exists (deleted ones keep their names; undelete it instead)", name)
 }
 
@@ -126,7 +126,7 @@ func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			return err
 		}
 		if c.Deleted {
-			return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "Credit entitlement %s is deleted; undelete it before updating", id)
+			return catalog.Errorf(catalog.KindNotFound, catalog.Missing, "Credit entitlement %s is deleted; undelete it before updating", id)
 		}
 		var pr catalog.Problems
 		u.Apply(c, &pr)
@@ -159,7 +159,7 @@ func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			return err
 		}
 		if c.Deleted {
-			return catalog.Errorf(catalog.KindGone, "CREDIT_ENTITLEMENT_IS_DELETED", "Credit entitlement %s is already deleted", id)
+			return catalog.Errorf(catalog.KindGone, catalog.CreditEntitlementDeleted, "Credit entitlement %s is already deleted", id)
 		}
 		now := micros(s.now())
 		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
@@ -177,7 +177,7 @@ func (s *Store) UndeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant
 			return err
 		}
 		if !c.Deleted {
-			return catalog.Errorf(catalog.KindConflict, "CREDIT_ENTITLEMENT_NOT_DELETED", "Credit entitlement %s is not deleted", id)
+			return catalog.Errorf(catalog.KindConflict, catalog.CreditEntitlementNotDeleted, "Credit entitlement %s is not deleted", id)
 		}
 		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = NULL, updated_at = ? WHERE id = ?",
 			false, micros(s.now()), id)

@@ -11,11 +11,11 @@ import (
 // Errors of the data source use cases.
 var (
 	// ErrDataSourceNotFound is returned for a data source the tenant does not have.
-	ErrDataSourceNotFound = catalog.Errorf(catalog.KindNotFound, "DATA_SOURCE_NOT_FOUND", "data source not found")
+	ErrDataSourceNotFound = catalog.Errorf(catalog.KindNotFound, catalog.DataSourceNotFound, "data source not found")
 	// ErrDataSourceNameTaken is returned when the tenant already has a source of that name.
-	ErrDataSourceNameTaken = &catalog.Error{Kind: catalog.KindConflict, Code: "DATA_SOURCE_NAME_TAKEN",
+	ErrDataSourceNameTaken = &catalog.Error{Kind: catalog.KindConflict, Reason: catalog.DataSourceNameTaken,
 		Message: "name: a data source with this name already exists",
-		Fields:  []catalog.FieldError{{Path: "name", Message: "is already taken"}}}
+		Fields:  []catalog.FieldError{{Path: "name", Message: "is already taken", Reason: catalog.DataSourceNameTaken}}}
 )
 
 const dataSourceColumns = "id, name, system, status, created_at"

@@ -106,7 +106,7 @@ func codeTaken(err error) bool {
 // discountError turns a code collision into the documented error.
 func discountError(code string, err error) error {
 	if codeTaken(err) {
-		return catalog.Errorf(catalog.KindInvalid, "DISCOUNT_CODE_ALREADY_EXISTS", "code: a discount with code %s already exists", code)
+		return catalog.Errorf(catalog.KindInvalid, catalog.DiscountCodeTaken, "code: a discount with code %s already exists", code)
 	}
 	return err
 }
@@ -137,7 +137,7 @@ func (s *Store) checkRestrictions(ctx context.Context, t *tx, tn catalog.Tenant,
 		}
 	}
 	if len(missing) > 0 {
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "restricted_to: products do not exist: %s", strings.Join(missing, ", "))
+		return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "restricted_to: products do not exist: %s", strings.Join(missing, ", "))
 	}
 	return nil
 }

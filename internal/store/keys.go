@@ -22,7 +22,7 @@ const (
 
 // ErrUnauthorized is returned for any key that does not authenticate; it
 // never says why, so a caller learns nothing about other keys.
-var ErrUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "You are not authorised to perform this action")
+var ErrUnauthorized = catalog.Errorf(catalog.KindUnauthorized, catalog.Unauthorized, "You are not authorised to perform this action")
 
 // CreateBusiness creates a business with its primary brand in both modes.
 func (s *Store) CreateBusiness(ctx context.Context, name string) (catalog.Business, error) {
@@ -132,7 +132,7 @@ func (s *Store) CreateKey(ctx context.Context, businessID string, mode catalog.M
 
 func (s *Store) createKey(ctx context.Context, t *tx, businessID string, mode catalog.Mode, readOnly bool) (string, catalog.APIKey, error) {
 	if !mode.Valid() {
-		return "", catalog.APIKey{}, catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_PARAMETERS", "mode must be test or live")
+		return "", catalog.APIKey{}, catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "mode must be test or live")
 	}
 	var exists int
 	if err := t.queryRow(ctx, "SELECT COUNT(*) FROM businesses WHERE id = ?", businessID).Scan(&exists); err != nil {

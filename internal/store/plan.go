@@ -11,17 +11,17 @@ import (
 // Errors of the plan use cases.
 var (
 	// ErrPlanNotFound is returned for a plan the tenant does not have.
-	ErrPlanNotFound = catalog.Errorf(catalog.KindNotFound, "PLAN_NOT_FOUND", "plan not found")
+	ErrPlanNotFound = catalog.Errorf(catalog.KindNotFound, catalog.PlanNotFound, "plan not found")
 	// ErrPlanExternalIDTaken is returned when the data source already has a
 	// plan with that external id.
-	ErrPlanExternalIDTaken = &catalog.Error{Kind: catalog.KindConflict, Code: "PLAN_EXTERNAL_ID_TAKEN",
+	ErrPlanExternalIDTaken = &catalog.Error{Kind: catalog.KindConflict, Reason: catalog.PlanExternalIDTaken,
 		Message: "external_id: the data source already has a plan with this external id",
-		Fields:  []catalog.FieldError{{Path: "external_id", Message: "is already taken"}}}
+		Fields:  []catalog.FieldError{{Path: "external_id", Message: "is already taken", Reason: catalog.PlanExternalIDTaken}}}
 	// ErrPlanDataSourceUnknown is returned when a new plan names a data
 	// source the tenant does not have.
-	ErrPlanDataSourceUnknown = &catalog.Error{Kind: catalog.KindInvalid, Code: "DATA_SOURCE_UNKNOWN",
+	ErrPlanDataSourceUnknown = &catalog.Error{Kind: catalog.KindInvalid, Reason: catalog.UnknownDataSource,
 		Message: "data_source_uuid: no such data source",
-		Fields:  []catalog.FieldError{{Path: "data_source_uuid", Message: "no such data source"}}}
+		Fields:  []catalog.FieldError{{Path: "data_source_uuid", Message: "no such data source", Reason: catalog.UnknownDataSource}}}
 )
 
 const planColumns = "p.id, p.data_source_id, p.external_id, p.name, p.interval_count, p.interval_unit, p.created_at"

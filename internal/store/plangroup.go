@@ -12,12 +12,12 @@ import (
 // Errors of the plan group use cases.
 var (
 	// ErrPlanGroupNotFound is returned for a plan group the tenant does not have.
-	ErrPlanGroupNotFound = catalog.Errorf(catalog.KindNotFound, "PLAN_GROUP_NOT_FOUND", "plan group not found")
+	ErrPlanGroupNotFound = catalog.Errorf(catalog.KindNotFound, catalog.PlanGroupNotFound, "plan group not found")
 	// ErrPlanGroupNoPlans is returned when none of a group's plans exists
 	// in the tenant: a group must hold at least one plan when it is written.
-	ErrPlanGroupNoPlans = &catalog.Error{Kind: catalog.KindInvalid, Code: "PLAN_GROUP_PLANS_BLANK",
+	ErrPlanGroupNoPlans = &catalog.Error{Kind: catalog.KindInvalid, Reason: catalog.PlanGroupEmpty,
 		Message: "plans: none of the plans exists",
-		Fields:  []catalog.FieldError{{Path: "plans", Message: "must name at least one existing plan"}}}
+		Fields:  []catalog.FieldError{{Path: "plans", Message: "must name at least one existing plan", Reason: catalog.PlanGroupEmpty}}}
 )
 
 // plansCount is the live size of the group named by the column g.id.

@@ -216,7 +216,7 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 			return err
 		}
 		if p.Archived {
-			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is archived; unarchive it before updating", id)
+			return catalog.Errorf(catalog.KindGone, catalog.ProductArchived, "Product %s is archived; unarchive it before updating", id)
 		}
 		held := referencesOf(p)
 		u.Apply(p)
@@ -247,7 +247,7 @@ func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string
 			return err
 		}
 		if p.Archived {
-			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is already archived", id)
+			return catalog.Errorf(catalog.KindGone, catalog.ProductArchived, "Product %s is already archived", id)
 		}
 		_, err = t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
 		return err

@@ -28,12 +28,12 @@ func monthly(name string, amount int64) *catalog.Product {
 
 func kindOf(err error) catalog.Kind { return catalog.ErrorKind(err) }
 
-func codeOf(err error) string {
+func reasonOf(err error) catalog.Reason {
 	var e *catalog.Error
 	if errors.As(err, &e) {
-		return e.Code
+		return e.Reason
 	}
-	return ""
+	return -1
 }
 
 func TestMigrateTwice(t *testing.T) {
@@ -92,7 +92,7 @@ func TestProductLifecycle(t *testing.T) {
 		if err := st.ArchiveProduct(ctx, tn, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.ArchiveProduct(ctx, tn, p.ID); kindOf(err) != catalog.KindGone || codeOf(err) != "PRODUCT_IS_DELETED" {
+		if err := st.ArchiveProduct(ctx, tn, p.ID); kindOf(err) != catalog.KindGone || reasonOf(err) != catalog.ProductArchived {
 			t.Fatalf("second archive: %v", err)
 		}
 		active, _ := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}})
@@ -200,7 +200,7 @@ func TestReferencesRejected(t *testing.T) {
 		tn := storetest.Tenant(t, st)
 		p := monthly("with addon", 100)
 		p.Addons = []string{"adn_missing"}
-		if err := st.CreateProduct(ctx, tn, p); codeOf(err) != "MISSING_ADDON_IDS" {
+		if err := st.CreateProduct(ctx, tn, p); reasonOf(err) != catalog.UnknownAddon {
 			t.Errorf("addon: %v", err)
 		}
 		if list, _ := st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}}); len(list) != 0 {

@@ -1,0 +1,112 @@
+package httpx
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/store"
+)
+
+// Reason says why the HTTP layer refused a request before, or around, any
+// use case. Each face maps every reason to its own code and words in its
+// errors table, as it does the domain's reasons.
+type Reason int
+
+// The HTTP layer's reasons.
+const (
+	BodyTooLarge          Reason = iota
+	RateLimited                  // the key spent its request budget
+	BadRequest                   // the request is malformed for the face (its 400s)
+	IdempotencyKeyTooLong        // the Idempotency-Key header is too long
+	IdempotencyKeyReused         // the key came with a different request
+	IdempotencyInFlight          // a request with the key is still running
+
+	numReasons
+)
+
+var reasonNames = [numReasons]string{
+	BodyTooLarge:          "body too large",
+	RateLimited:           "rate limited",
+	BadRequest:            "bad request",
+	IdempotencyKeyTooLong: "idempotency key too long",
+	IdempotencyKeyReused:  "idempotency key reused",
+	IdempotencyInFlight:   "idempotency request in flight",
+}
+
+// String names the reason in plain words.
+func (r Reason) String() string {
+	if r < 0 || r >= numReasons {
+		return "reason(" + strconv.Itoa(int(r)) + ")"
+	}
+	return reasonNames[r]
+}
+
+// Reasons returns every reason, so a face's test can check that its table
+// answers each one.
+func Reasons() []Reason {
+	out := make([]Reason, numReasons)
+	for i := range out {
+		out[i] = Reason(i)
+	}
+	return out
+}
+
+// AllReasons returns every reason a face's error table answers: the
+// domain's and the HTTP layer's.
+func AllReasons() []fmt.Stringer {
+	var all []fmt.Stringer
+	for _, r := range catalog.Reasons() {
+		all = append(all, r)
+	}
+	for _, r := range Reasons() {
+		all = append(all, r)
+	}
+	return all
+}
+
+// Error is a refusal of the HTTP layer: it carries its own status, the
+// same on every face, and is not a domain error.
+type Error struct {
+	Status  int
+	Reason  Reason
+	Message string
+	// Param names the request parameter at fault, "" for none.
+	Param string
+	// Retryable marks a refusal that may resolve by itself; clients may
+	// retry it.
+	Retryable bool
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// The HTTP layer's refusals that need no details.
+var (
+	// ErrBodyTooLarge is returned by ReadBody when the body exceeds its
+	// limit; faces word it with their limit.
+	ErrBodyTooLarge = &Error{Status: http.StatusRequestEntityTooLarge, Reason: BodyTooLarge, Message: "request body too large"}
+	// ErrRateLimited refuses a request over its key's budget; the limiter
+	// has set Retry-After.
+	ErrRateLimited = &Error{Status: http.StatusTooManyRequests, Reason: RateLimited,
+		Message: "Rate limit exceeded; retry after the time in Retry-After"}
+
+	errKeyReused = &Error{Status: http.StatusBadRequest, Reason: IdempotencyKeyReused,
+		Message: "This Idempotency-Key was already used with a different request; use a new key for a new request"}
+	errInFlight = &Error{Status: http.StatusConflict, Reason: IdempotencyInFlight,
+		Message: "A request with this Idempotency-Key is still being processed; retry shortly", Retryable: true}
+)
+
+// idempotencyError turns the store's idempotency outcomes into refusals;
+// a request in flight is worth a retry a second later.
+func idempotencyError(w http.ResponseWriter, err error) error {
+	switch {
+	case errors.Is(err, store.ErrIdempotencyInFlight):
+		w.Header().Set("Retry-After", "1")
+		return errInFlight
+	case errors.Is(err, store.ErrIdempotencyMismatch):
+		return errKeyReused
+	}
+	return err
+}
