@@ -87,7 +87,7 @@ func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.B
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("CreateBrand", err)
 	}
 	return b, nil
 }
@@ -121,7 +121,7 @@ func (s *Store) GetBrand(ctx context.Context, tn catalog.Tenant, id string) (*ca
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Brand", id)
 	}
-	return b, err
+	return b, wrap("GetBrand", err)
 }
 
 // ListBrands returns the tenant's brands, the primary first, then oldest
@@ -144,7 +144,7 @@ func (s *Store) ListBrands(ctx context.Context, tn catalog.Tenant, includeArchiv
 		}
 		out = append(out, b)
 	}
-	return out, rows.Err()
+	return out, wrap("ListBrands", rows.Err())
 }
 
 // UpdateBrand edits a brand. The primary brand is read-only (it mirrors
@@ -179,7 +179,7 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("UpdateBrand", err)
 	}
 	return b, nil
 }

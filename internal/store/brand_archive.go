@@ -46,7 +46,7 @@ func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo 
 			micros(now), micros(now), tn.BusinessID, string(tn.Mode), id)
 		return err
 	})
-	return res, err
+	return res, wrap("ArchiveBrand", err)
 }
 
 // moveBrandContents moves the products and collections of res.BrandID to

@@ -72,7 +72,7 @@ func (s *Store) CreateCollection(ctx context.Context, tn catalog.Tenant, c *cata
 		}
 		return nil
 	})
-	return s.membershipError(ctx, tn, c.ID, ids, err)
+	return wrap("CreateCollection", s.membershipError(ctx, tn, c.ID, ids, err))
 }
 
 // checkBrand checks that brandID is an active brand of the tenant.
@@ -199,7 +199,7 @@ func (s *Store) GetCollection(ctx context.Context, tn catalog.Tenant, id string)
 		c.Groups, err = s.loadGroups(ctx, t, id)
 		return err
 	})
-	return c, err
+	return c, wrap("GetCollection", err)
 }
 
 func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]catalog.CollectionGroup, error) {

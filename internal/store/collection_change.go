@@ -35,13 +35,13 @@ func (s *Store) ListCollections(ctx context.Context, tn catalog.Tenant, f catalo
 		c.ProductsCount = n
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, wrap("ListCollections", rows.Err())
 }
 
 // UpdateCollection applies a partial update; group_order must list every
 // group of the collection exactly once.
 func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id string, u *catalog.CollectionPatch) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UpdateCollection", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCollection(ctx, t, tn, id, false)
 		if err != nil {
 			return err
@@ -80,13 +80,13 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 			WHERE id = ?`, c.BrandID, c.Name, c.Description, c.ImageID, c.EffectiveAtOnDowngrade, c.EffectiveAtOnUpgrade,
 			c.OnPaymentFailure, c.ProrationOnDowngrade, c.ProrationOnUpgrade, micros(s.now()), id)
 		return err
-	})
+	}))
 }
 
 // ArchiveCollection archives a collection. Its products stay members but
 // are unlinked: while archived they may join other collections.
 func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("ArchiveCollection", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCollection(ctx, t, tn, id, true)
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id str
 		}
 		_, err = t.exec(ctx, "UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
 		return err
-	})
+	}))
 }
 
 // UnarchiveCollection restores an archived collection. Memberships whose
@@ -154,7 +154,7 @@ func (s *Store) UnarchiveCollection(ctx context.Context, tn catalog.Tenant, id s
 		return err
 	})
 	if err := s.membershipError(ctx, tn, id, nil, err); err != nil {
-		return nil, err
+		return nil, wrap("UnarchiveCollection", err)
 	}
 	return excluded, nil
 }

@@ -83,7 +83,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		return err
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
-		return nil, err
+		return nil, wrap("CreateGroup", err)
 	}
 	// Only the new group is answered: loading the whole collection would
 	// cost more the bigger it grows.
@@ -94,7 +94,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("CreateGroup", err)
 	}
 	if len(groups) == 0 {
 		return nil, catalog.NotFound("Group", groupID)
@@ -191,7 +191,7 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		}
 		return s.touchCollection(ctx, t, collectionID)
 	})
-	return s.membershipError(ctx, tn, collectionID, nil, err)
+	return wrap("UpdateGroup", s.membershipError(ctx, tn, collectionID, nil, err))
 }
 
 func (s *Store) touchCollection(ctx context.Context, t *tx, id string) error {
@@ -215,7 +215,7 @@ func (s *Store) mustKeepProducts(ctx context.Context, t *tx, collectionID string
 
 // DeleteGroup removes a group and its memberships.
 func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID, groupID string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -233,7 +233,7 @@ func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID
 			return err
 		}
 		return s.touchCollection(ctx, t, collectionID)
-	})
+	}))
 }
 
 // AddItems adds memberships at the end of a group and returns them.
@@ -270,7 +270,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		return s.touchCollection(ctx, t, collectionID)
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
-		return nil, err
+		return nil, wrap("AddItems", err)
 	}
 	// Only the new items are loaded (by id: their cost must not grow with
 	// the group), in the group's order.
@@ -286,7 +286,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		}
 		return err
 	})
-	return out, err
+	return out, wrap("AddItems", err)
 }
 
 // findItem checks that an item is in the group of the collection.
@@ -302,7 +302,7 @@ func (s *Store) findItem(ctx context.Context, t *tx, collectionID, groupID, item
 
 // UpdateItem enables or disables a membership.
 func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string, status bool) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UpdateItem", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -313,12 +313,12 @@ func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID,
 			return err
 		}
 		return s.touchCollection(ctx, t, collectionID)
-	})
+	}))
 }
 
 // DeleteItem removes a membership, unless it is the collection's last.
 func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteItem", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -332,5 +332,5 @@ func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID,
 			return err
 		}
 		return s.touchCollection(ctx, t, collectionID)
-	})
+	}))
 }

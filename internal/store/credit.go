@@ -54,7 +54,7 @@ func (s *Store) CreateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			micros(now), micros(now))
 		return err
 	})
-	return creditNameError(c.Name, err)
+	return wrap("CreateCreditEntitlement", creditNameError(c.Name, err))
 }
 
 // nameFree refuses a name another credit entitlement of the tenant has.
@@ -95,7 +95,7 @@ func (s *Store) GetCreditEntitlement(ctx context.Context, tn catalog.Tenant, id 
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Credit entitlement", id)
 	}
-	return c, err
+	return c, wrap("GetCreditEntitlement", err)
 }
 
 // ListCreditEntitlements returns one page of the tenant's active credit
@@ -147,13 +147,13 @@ func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			c.OverageBehavior, c.OverageLimit, c.Currency, c.PricePerUnit, micros(s.now()), id)
 		return err
 	})
-	return creditNameError(name, err)
+	return wrap("UpdateCreditEntitlement", creditNameError(name, err))
 }
 
 // DeleteCreditEntitlement soft-deletes a credit entitlement; deleting a
 // deleted one is KindGone.
 func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteCreditEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCredit(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -164,14 +164,14 @@ func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 		now := micros(s.now())
 		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
 		return err
-	})
+	}))
 }
 
 // UndeleteCreditEntitlement restores a deleted credit entitlement with
 // every setting it had. An unknown id is KindNotFound and an active one
 // KindConflict (CREDIT_ENTITLEMENT_NOT_DELETED).
 func (s *Store) UndeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UndeleteCreditEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCredit(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -182,5 +182,5 @@ func (s *Store) UndeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant
 		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = NULL, updated_at = ? WHERE id = ?",
 			false, micros(s.now()), id)
 		return err
-	})
+	}))
 }

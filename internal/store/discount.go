@@ -73,7 +73,7 @@ func (s *Store) CreateDiscount(ctx context.Context, tn catalog.Tenant, d *catalo
 	d.CreatedAt, d.UpdatedAt = now, now
 	doc, err := discountDocOf(d)
 	if err != nil {
-		return err
+		return wrap("CreateDiscount", err)
 	}
 	for attempt := 0; ; attempt++ {
 		err = s.db.write(ctx, func(ctx context.Context, t *tx) error {
@@ -94,7 +94,7 @@ func (s *Store) CreateDiscount(ctx context.Context, tn catalog.Tenant, d *catalo
 			d.Code = catalog.RandomCode()
 			continue
 		}
-		return discountError(d.Code, err)
+		return wrap("CreateDiscount", discountError(d.Code, err))
 	}
 }
 
@@ -192,7 +192,7 @@ func (s *Store) UpdateDiscount(ctx context.Context, tn catalog.Tenant, id string
 		if d != nil {
 			code = d.Code
 		}
-		return nil, discountError(code, err)
+		return nil, wrap("UpdateDiscount", discountError(code, err))
 	}
 	return d, nil
 }
@@ -216,7 +216,7 @@ func (s *Store) lockDiscount(ctx context.Context, t *tx, tn catalog.Tenant, wher
 
 // DeleteDiscount soft-deletes a live discount, which frees its code.
 func (s *Store) DeleteDiscount(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteDiscount", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		now := micros(s.now())
 		res, err := t.exec(ctx, `UPDATE discounts SET deleted_at = ?, updated_at = ?
 			WHERE id = ? AND business_id = ? AND mode = ? AND deleted_at IS NULL`, now, now, id, tn.BusinessID, string(tn.Mode))
@@ -227,7 +227,7 @@ func (s *Store) DeleteDiscount(ctx context.Context, tn catalog.Tenant, id string
 			return cmpErr(err, catalog.NotFound("Discount", id))
 		}
 		return nil
-	})
+	}))
 }
 
 // cmpErr returns err when set, else fallback.

@@ -45,7 +45,7 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 		return err
 	}
 	p.CreatedAt = now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreatePlan", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var system string
 		err := t.queryRow(ctx, "SELECT system FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
 			p.DataSourceID, tn.BusinessID, string(tn.Mode)).Scan(&system)
@@ -67,7 +67,7 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 			return ErrPlanDataSourceUnknown
 		}
 		return err
-	})
+	}))
 }
 
 func scanPlan(sc scanner) (catalog.Plan, error) {
@@ -85,7 +85,7 @@ func (s *Store) GetPlan(ctx context.Context, tn catalog.Tenant, id string) (cata
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrPlanNotFound
 	}
-	return p, err
+	return p, wrap("GetPlan", err)
 }
 
 // ListPlans returns one page of the tenant's plans that match f, newest
@@ -112,7 +112,7 @@ func (s *Store) ListPlans(ctx context.Context, tn catalog.Tenant, f catalog.Plan
 		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plans p WHERE p.business_id = ? AND p.mode = ?", f.Page)
 		return err
 	})
-	return page, err
+	return page, wrap("ListPlans", err)
 }
 
 // planPage runs a plan page query and trims its look-ahead row.
@@ -163,13 +163,13 @@ func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u 
 			p.Name, p.IntervalCount, p.IntervalUnit, micros(s.now()), id)
 		return err
 	})
-	return p, err
+	return p, wrap("UpdatePlan", err)
 }
 
 // DeletePlan deletes a plan of the tenant; it leaves every plan group it
 // was in, and the groups stay.
 func (s *Store) DeletePlan(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeletePlan", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		res, err := t.exec(ctx, "DELETE FROM plans WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
 		if err != nil {
 			return err
@@ -178,5 +178,5 @@ func (s *Store) DeletePlan(ctx context.Context, tn catalog.Tenant, id string) er
 			return ErrPlanNotFound
 		}
 		return nil
-	})
+	}))
 }

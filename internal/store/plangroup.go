@@ -38,7 +38,7 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 	now := s.now()
 	g.ID = "plg_" + catalog.NewUUID()
 	g.CreatedAt = now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreatePlanGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := t.exec(ctx, "INSERT INTO plan_groups (id, business_id, mode, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 			g.ID, tn.BusinessID, string(tn.Mode), g.Name, micros(now), micros(now)); err != nil {
 			return err
@@ -46,7 +46,7 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 		n, err := s.setPlanGroupPlans(ctx, t, tn, g.ID, planIDs)
 		g.PlansCount = n
 		return err
-	})
+	}))
 }
 
 // setPlanGroupPlans makes the tenant's plans among ids the members of the
@@ -122,7 +122,7 @@ func (s *Store) GetPlanGroup(ctx context.Context, tn catalog.Tenant, id string) 
 		g, err = getPlanGroup(ctx, t, tn, id, "")
 		return err
 	})
-	return g, err
+	return g, wrap("GetPlanGroup", err)
 }
 
 // getPlanGroup loads a plan group of the tenant inside t, with lock
@@ -163,7 +163,7 @@ func (s *Store) ListPlanGroups(ctx context.Context, tn catalog.Tenant, p catalog
 		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plan_groups g WHERE g.business_id = ? AND g.mode = ?", p)
 		return err
 	})
-	return page, err
+	return page, wrap("ListPlanGroups", err)
 }
 
 // ListPlanGroupPlans returns one page of the plans in a plan group of the
@@ -184,7 +184,7 @@ func (s *Store) ListPlanGroupPlans(ctx context.Context, tn catalog.Tenant, id st
 		page.Total, err = l.total(ctx, t, "SELECT COUNT(*) FROM plan_group_plans m WHERE m.plan_group_id = ?", p)
 		return err
 	})
-	return page, err
+	return page, wrap("ListPlanGroupPlans", err)
 }
 
 // UpdatePlanGroup applies a partial update to a plan group of the tenant
@@ -220,12 +220,12 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 		g.PlansCount, err = s.setPlanGroupPlans(ctx, t, tn, id, *u.Plans)
 		return err
 	})
-	return g, err
+	return g, wrap("UpdatePlanGroup", err)
 }
 
 // DeletePlanGroup deletes a plan group of the tenant; its plans stay.
 func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeletePlanGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if s.engine == Postgres {
 			// Lock as every writer does: the group, then its memberships in
 			// plan order (as a data source delete does), before the cascade
@@ -245,5 +245,5 @@ func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 			return ErrPlanGroupNotFound
 		}
 		return nil
-	})
+	}))
 }

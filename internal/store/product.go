@@ -39,7 +39,7 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 	}
 	doc, err := json.Marshal(p)
 	if err != nil {
-		return err
+		return wrap("CreateProduct", err)
 	}
 	args := []any{p.ID, tn.BusinessID, string(tn.Mode), p.BrandID, p.Price.IsRecurring(), false, micros(now), micros(now), string(doc)}
 	if !hasRefs(p) {
@@ -58,17 +58,17 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		}
 		n, err := s.db.writeStatement(ctx, q, append(args, tn.BusinessID, string(tn.Mode), p.BrandID)...)
 		if err != nil || n == 1 {
-			return err
+			return wrap("CreateProduct", err)
 		}
 	}
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreateProduct", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := s.checkProductRefs(ctx, t, tn, p, nil); err != nil {
 			return err
 		}
 		_, err := t.exec(ctx, `INSERT INTO products (id, business_id, mode, brand_id, is_recurring, archived, created_at, updated_at, doc)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		return err
-	})
+	}))
 }
 
 // hasRefs reports whether p refers to anything but its brand.
@@ -84,7 +84,7 @@ func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Product", id)
 	}
-	return p, err
+	return p, wrap("GetProduct", err)
 }
 
 type scanner interface{ Scan(...any) error }
@@ -210,7 +210,7 @@ func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id st
 
 // UpdateProduct applies a partial update, validating the merged product.
 func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string, u *catalog.ProductPatch) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UpdateProduct", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -236,12 +236,12 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 		_, err = t.exec(ctx, "UPDATE products SET brand_id = ?, is_recurring = ?, updated_at = ?, doc = ? WHERE id = ?",
 			p.BrandID, p.Price.IsRecurring(), micros(s.now()), string(doc), id)
 		return err
-	})
+	}))
 }
 
 // ArchiveProduct archives a product; archiving an archived one is KindGone.
 func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("ArchiveProduct", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil {
 			return err
@@ -251,17 +251,17 @@ func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string
 		}
 		_, err = t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
 		return err
-	})
+	}))
 }
 
 // UnarchiveProduct restores an archived product; an active one is left as is.
 func (s *Store) UnarchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UnarchiveProduct", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil || !p.Archived {
 			return err
 		}
 		_, err = t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", false, micros(s.now()), id)
 		return err
-	})
+	}))
 }

@@ -213,7 +213,7 @@ func (s *Store) LoadProductRefs(ctx context.Context, tn catalog.Tenant, ps []*ca
 		return loadByID(ctx, t, tn, "SELECT "+entitlementColumns+" FROM entitlements", entitlements, scanEntitlement,
 			func(e *catalog.Entitlement) { refs.Entitlements[e.ID] = e }, "deleted = FALSE")
 	})
-	return refs, err
+	return refs, wrap("LoadProductRefs", err)
 }
 
 // loadByID runs selectFrom for the tenant's rows with the given ids (and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,6 +260,17 @@ func TestBootstrapOnce(t *testing.T) {
 		}
 		if _, err := st.Authenticate(ctx, token); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+func TestInternalErrorsNameTheUseCase(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		tn := storetest.Tenant(t, st)
+		st.Close()
+		_, err := st.GetBrand(context.Background(), tn, tn.BusinessID)
+		if err == nil || !strings.HasPrefix(err.Error(), "store: GetBrand: ") || catalog.ErrorKind(err) != catalog.KindInternal {
+			t.Errorf("after Close: %v", err)
 		}
 	})
 }
