@@ -29,8 +29,8 @@ type Error struct {
 	Message string
 	// Fields holds every field problem of a validation error, in order.
 	Fields []FieldError
-	// Retryable marks a conflict that may resolve by itself, such as a
-	// request still in flight; clients may retry it.
+	// Retryable marks a conflict that may resolve by itself; clients may
+	// retry it.
 	Retryable bool
 }
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/store"
@@ -13,45 +12,25 @@ import (
 // Reason says why the HTTP layer refused a request before, or around, any
 // use case. Each face maps every reason to its own code and words in its
 // errors table, as it does the domain's reasons.
-type Reason int
+type Reason string
 
 // The HTTP layer's reasons.
 const (
-	BodyTooLarge          Reason = iota
-	RateLimited                  // the key spent its request budget
-	BadRequest                   // the request is malformed for the face (its 400s)
-	IdempotencyKeyTooLong        // the Idempotency-Key header is too long
-	IdempotencyKeyReused         // the key came with a different request
-	IdempotencyInFlight          // a request with the key is still running
-
-	numReasons
+	BodyTooLarge          Reason = "body too large"
+	RateLimited           Reason = "rate limited"             // the key spent its request budget
+	BadRequest            Reason = "bad request"              // the request is malformed for the face (its 400s)
+	IdempotencyKeyTooLong Reason = "idempotency key too long" // the Idempotency-Key header is too long
+	IdempotencyKeyReused  Reason = "idempotency key reused"   // the key came with a different request
+	IdempotencyInFlight   Reason = "idempotency in flight"    // a request with the key is still running
 )
 
-var reasonNames = [numReasons]string{
-	BodyTooLarge:          "body too large",
-	RateLimited:           "rate limited",
-	BadRequest:            "bad request",
-	IdempotencyKeyTooLong: "idempotency key too long",
-	IdempotencyKeyReused:  "idempotency key reused",
-	IdempotencyInFlight:   "idempotency request in flight",
-}
-
-// String names the reason in plain words.
-func (r Reason) String() string {
-	if r < 0 || r >= numReasons {
-		return "reason(" + strconv.Itoa(int(r)) + ")"
-	}
-	return reasonNames[r]
-}
+// String returns the reason's words.
+func (r Reason) String() string { return string(r) }
 
 // Reasons returns every reason, so a face's test can check that its table
 // answers each one.
 func Reasons() []Reason {
-	out := make([]Reason, numReasons)
-	for i := range out {
-		out[i] = Reason(i)
-	}
-	return out
+	return []Reason{BodyTooLarge, RateLimited, BadRequest, IdempotencyKeyTooLong, IdempotencyKeyReused, IdempotencyInFlight}
 }
 
 // AllReasons returns every reason a face's error table answers: the
