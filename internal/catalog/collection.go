@@ -125,7 +125,7 @@ func (c *Collection) Validate(pr *Problems, groups []GroupInput) {
 		total += len(g.Products)
 	}
 	if total == 0 && len(groups) > 0 {
-		pr.AddCode("PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS", "groups", "a collection needs at least one product")
+		pr.AddReason(CollectionEmpty, "groups", "a collection needs at least one product")
 	}
 	if len(groups) == 0 {
 		pr.Add("groups", "at least one group is required")

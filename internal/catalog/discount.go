@@ -65,11 +65,11 @@ type CurrencyOption struct {
 func (d *Discount) Redeemable(now time.Time) error {
 	switch {
 	case d.ExpiresAt != nil && !now.Before(*d.ExpiresAt):
-		return Errorf(KindInvalid, "DISCOUNT_CODE_EXPIRED", "Discount code %s expired at %s", d.Code, d.ExpiresAt.Format(time.RFC3339))
+		return Errorf(KindInvalid, DiscountExpired, "Discount code %s expired at %s", d.Code, d.ExpiresAt.Format(time.RFC3339))
 	case d.StartsAt != nil && now.Before(*d.StartsAt):
-		return Errorf(KindInvalid, "DISCOUNT_NOT_YET_ACTIVE", "Discount code %s is not active until %s", d.Code, d.StartsAt.Format(time.RFC3339))
+		return Errorf(KindInvalid, DiscountNotYetActive, "Discount code %s is not active until %s", d.Code, d.StartsAt.Format(time.RFC3339))
 	case d.UsageLimit != nil && d.TimesUsed >= *d.UsageLimit:
-		return Errorf(KindInvalid, "DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED", "Discount code %s has been used %d of %d times", d.Code, d.TimesUsed, *d.UsageLimit)
+		return Errorf(KindInvalid, DiscountUsedUp, "Discount code %s has been used %d of %d times", d.Code, d.TimesUsed, *d.UsageLimit)
 	}
 	return nil
 }
@@ -138,11 +138,11 @@ func (d *Discount) Validate(pr *Problems) {
 	case d.Type == "":
 		pr.Add("type", "is required")
 	case !DiscountTypes.Has(d.Type):
-		pr.AddCode("UNSUPPORTED_DISCOUNT_TYPE", "type", "must be one of %s", DiscountTypes)
+		pr.AddReason(DiscountTypeUnsupported, "type", "must be one of %s", DiscountTypes)
 	case d.Amount < 1 || d.Amount > MaxAmount:
 		pr.Add("amount", "must be between 1 and %d basis points", MaxAmount)
 	case d.Type == DiscountPercentage && d.Amount > FullBps:
-		pr.AddCode("INVALID_PERCENTAGE", "amount", "a percentage discount is at most %d basis points (100%%), got %d", FullBps, d.Amount)
+		pr.AddReason(PercentageOverFull, "amount", "a percentage discount is at most %d basis points (100%%), got %d", FullBps, d.Amount)
 	}
 	d.checkCurrencyOptions(pr)
 	if !CustomerEligibilities.Has(d.CustomerEligibility) {
@@ -193,8 +193,6 @@ func checkPositive(pr *Problems, path string, v *int64) {
 	}
 }
 
-const currencyOptionInvalid = "DISCOUNT_CURRENCY_OPTION_INVALID"
-
 func (d *Discount) checkCurrencyOptions(pr *Problems) {
 	seen := map[string]bool{}
 	defaults := 0
@@ -203,7 +201,7 @@ func (d *Discount) checkCurrencyOptions(pr *Problems) {
 		if !Currencies.Has(o.Currency) {
 			pr.Add(path+".currency", "must be %s", Currencies)
 		} else if seen[o.Currency] {
-			pr.AddCode(currencyOptionInvalid, path+".currency", "%s is listed more than once", o.Currency)
+			pr.AddReason(CurrencyOptionInvalid, path+".currency", "%s is listed more than once", o.Currency)
 		}
 		seen[o.Currency] = true
 		if o.IsDefault {
@@ -212,7 +210,7 @@ func (d *Discount) checkCurrencyOptions(pr *Problems) {
 		if m := o.MaxAmountPossible; m != nil && (*m < 1 || *m > MaxAmount) {
 			pr.Add(path+".max_amount_possible", "must be between 1 and %d", MaxAmount)
 		} else if m == nil && d.Type == DiscountFlat {
-			pr.AddCode(currencyOptionInvalid, path+".max_amount_possible", "is required for a flat discount: it is the amount deducted")
+			pr.AddReason(CurrencyOptionInvalid, path+".max_amount_possible", "is required for a flat discount: it is the amount deducted")
 		}
 		if o.MinimumSubtotal < 0 || o.MinimumSubtotal > MaxAmount {
 			pr.Add(path+".minimum_subtotal", "must be between 0 and %d", MaxAmount)
@@ -220,10 +218,10 @@ func (d *Discount) checkCurrencyOptions(pr *Problems) {
 	}
 	switch {
 	case defaults > 1:
-		pr.AddCode(currencyOptionInvalid, "currency_options", "at most one option may be the default, got %d", defaults)
+		pr.AddReason(CurrencyOptionInvalid, "currency_options", "at most one option may be the default, got %d", defaults)
 	case d.Type == DiscountFlat && len(d.CurrencyOptions) == 0:
-		pr.AddCode(currencyOptionInvalid, "currency_options", "a flat discount needs at least one currency option with its deduction")
+		pr.AddReason(CurrencyOptionInvalid, "currency_options", "a flat discount needs at least one currency option with its deduction")
 	case d.Type == DiscountFlat && defaults == 0:
-		pr.AddCode(currencyOptionInvalid, "currency_options", "a flat discount with several currency options needs one with is_default true")
+		pr.AddReason(CurrencyOptionInvalid, "currency_options", "a flat discount with several currency options needs one with is_default true")
 	}
 }

@@ -19,43 +19,39 @@ const (
 	KindGone
 	KindUnauthorized
 	KindForbidden
-	KindTooLarge
-	KindRateLimited
-	KindBadRequest
-	// KindTimeout: the request did not arrive in time.
-	KindTimeout
 )
 
-// Error is a domain error: a kind, a stable machine-readable reason code
-// (UPPER_SNAKE) and a human-readable message naming the fields involved.
+// Error is a domain error: a kind, the domain's reason and a
+// human-readable message naming the fields involved.
 type Error struct {
 	Kind    Kind
-	Code    string
+	Reason  Reason
 	Message string
 	// Fields holds every field problem of a validation error, in order.
 	Fields []FieldError
-	// Retryable marks a conflict that may resolve by itself, such as a
-	// request still in flight; clients may retry it.
+	// Retryable marks a conflict that may resolve by itself; clients may
+	// retry it.
 	Retryable bool
 }
 
 func (e *Error) Error() string { return e.Message }
 
 // FieldError is one problem with one input field, named by its JSON path
-// (for example "price.payment_frequency_interval").
+// (for example "price.payment_frequency_interval"), and its reason.
 type FieldError struct {
 	Path    string
 	Message string
+	Reason  Reason
 }
 
-// Errorf returns an *Error of the given kind and code.
-func Errorf(kind Kind, code, format string, args ...any) *Error {
-	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+// Errorf returns an *Error of the given kind and reason.
+func Errorf(kind Kind, reason Reason, format string, args ...any) *Error {
+	return &Error{Kind: kind, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
 // NotFound returns the generic not-found error for a resource.
 func NotFound(what, id string) *Error {
-	return Errorf(KindNotFound, "NOT_FOUND", "%s %s not found", what, id)
+	return Errorf(KindNotFound, Missing, "%s %s not found", what, id)
 }
 
 // ErrorKind reports the Kind of err, KindInternal for foreign errors.
@@ -69,28 +65,30 @@ func ErrorKind(err error) Kind {
 
 // Problems collects field problems during validation.
 type Problems struct {
-	code string
-	list []FieldError
+	reason Reason
+	list   []FieldError
 }
 
-// Add records a problem with the field at path. Only the first problem of
-// each path is kept: "is required" says all there is to say.
+// Add records a problem with the field at path, for the generic reason
+// Invalid. Only the first problem of each path is kept: "is required"
+// says all there is to say.
 func (p *Problems) Add(path, format string, args ...any) {
+	p.AddReason(Invalid, path, format, args...)
+}
+
+// AddReason records a problem for a specific reason, which also becomes
+// the reason of the resulting error unless an earlier problem already
+// gave one (even when the problem itself is dropped for its path).
+func (p *Problems) AddReason(reason Reason, path, format string, args ...any) {
+	if p.reason == Invalid {
+		p.reason = reason
+	}
 	for _, f := range p.list {
 		if f.Path == path && path != "" {
 			return
 		}
 	}
-	p.list = append(p.list, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
-}
-
-// AddCode records a problem and makes code the reason of the resulting
-// error, unless an earlier problem already set one.
-func (p *Problems) AddCode(code, path, format string, args ...any) {
-	if p.code == "" {
-		p.code = code
-	}
-	p.Add(path, format, args...)
+	p.list = append(p.list, FieldError{Path: path, Message: fmt.Sprintf(format, args...), Reason: reason})
 }
 
 // Empty reports whether no problem was recorded.
@@ -102,10 +100,6 @@ func (p *Problems) Err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
-	code := p.code
-	if code == "" {
-		code = "INVALID_REQUEST_BODY"
-	}
 	parts := make([]string, len(p.list))
 	for i, f := range p.list {
 		if f.Path == "" {
@@ -114,5 +108,5 @@ func (p *Problems) Err() error {
 			parts[i] = f.Path + ": " + f.Message
 		}
 	}
-	return &Error{Kind: KindInvalid, Code: code, Message: strings.Join(parts, "; "), Fields: p.list}
+	return &Error{Kind: KindInvalid, Reason: p.reason, Message: strings.Join(parts, "; "), Fields: p.list}
 }

@@ -22,7 +22,7 @@ type Metadata map[string]json.RawMessage
 // under path.
 func ValidateMetadata(p *Problems, path string, m Metadata) {
 	if len(m) > MaxMetadataKeys {
-		p.AddCode("MAXIMUM_KEYS_REACHED", path, "at most %d keys are allowed, got %d", MaxMetadataKeys, len(m))
+		p.AddReason(TooManyMetadataKeys, path, "at most %d keys are allowed, got %d", MaxMetadataKeys, len(m))
 		return
 	}
 	for k, v := range m {

@@ -32,7 +32,7 @@ type Plan struct {
 // Validate checks every field rule that needs no database.
 func (p *Plan) Validate(pr *Problems) {
 	if p.DataSourceID == "" {
-		pr.Add("data_source_uuid", "is required")
+		pr.AddReason(DataSourceRequired, "data_source_uuid", "is required")
 	}
 	if strings.TrimSpace(p.Name) == "" {
 		pr.Add("name", "must not be blank")
@@ -42,7 +42,7 @@ func (p *Plan) Validate(pr *Problems) {
 		pr.Add("interval_count", "must be an integer from 1 to %d", MaxIntervalCount)
 	}
 	if !IntervalUnits.Has(p.IntervalUnit) {
-		pr.Add("interval_unit", "must be one of %s", IntervalUnits)
+		pr.AddReason(IntervalUnitUnsupported, "interval_unit", "must be one of %s", IntervalUnits)
 	}
 	checkText(pr, "external_id", p.ExternalID, 0, MaxPlanExternalIDLen)
 	checkNoNUL(pr, "name", p.Name)

@@ -192,7 +192,7 @@ func (p *Product) Validate(pr *Problems) {
 		pr.Add("addons", "at most %d addons are allowed", MaxAddons)
 	}
 	if dup := firstDuplicate(p.Addons); dup != "" {
-		pr.AddCode("DUPLICATE_ADDON_IDS_IN_REQUEST", "addons", "addon %s is listed more than once", dup)
+		pr.AddReason(DuplicateAddon, "addons", "addon %s is listed more than once", dup)
 	}
 	if len(p.CreditEntitlements) > MaxCreditEntitlements {
 		pr.Add("credit_entitlements", "at most %d credit entitlements are allowed, got %d", MaxCreditEntitlements, len(p.CreditEntitlements))
@@ -236,7 +236,7 @@ func (p *Price) Validate(pr *Problems, path string) {
 		if p.SuggestedPrice != nil {
 			checkAmount(pr, path+".suggested_price", *p.SuggestedPrice)
 			if p.PayWhatYouWant && *p.SuggestedPrice < p.Price {
-				pr.AddCode("INVALID_SUGGESTED_PRICE", path+".suggested_price", "must not be less than price (%d)", p.Price)
+				pr.AddReason(SuggestedPriceBelowPrice, path+".suggested_price", "must not be less than price (%d)", p.Price)
 			}
 		}
 	case PriceRecurring:
@@ -263,7 +263,7 @@ func (p *Price) Validate(pr *Problems, path string) {
 			m.validate(pr, indexPath(path+".meters", i))
 		}
 		if dup := firstDuplicate(ids); dup != "" {
-			pr.AddCode("DUPLICATE_METER_IDS_IN_REQUEST", path+".meters", "meter %s is listed more than once", dup)
+			pr.AddReason(DuplicateMeter, path+".meters", "meter %s is listed more than once", dup)
 		}
 	}
 }

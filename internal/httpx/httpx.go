@@ -74,20 +74,6 @@ func WriteEmpty(w http.ResponseWriter, status int) {
 	w.WriteHeader(status)
 }
 
-// The errors of ReadBody. Each is the client's doing, so each face
-// answers it with a 4xx, never with a 5xx that clients would retry.
-var (
-	// ErrBodyTooLarge: the body exceeds its limit.
-	ErrBodyTooLarge = errors.New("request body too large")
-	// ErrBodyIncomplete: the connection ended before the body did.
-	ErrBodyIncomplete = errors.New("request body ended before its Content-Length")
-	// ErrBodyTimeout: the body did not arrive within the server's read
-	// timeout; the connection may be dead.
-	ErrBodyTimeout = errors.New("request body did not arrive in time")
-	// ErrBodyUnreadable: the body is framed wrongly (bad chunked encoding).
-	ErrBodyUnreadable = errors.New("request body could not be read")
-)
-
 // ReadBody reads the whole request body, which LimitBody has capped.
 func ReadBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)

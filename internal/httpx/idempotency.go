@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -34,8 +35,8 @@ func Idempotent(st *store.Store, tn catalog.Tenant, ew ErrorWriter, h HandlerFun
 			return h(w, r)
 		}
 		if len(key) > MaxIdempotencyKeyLen {
-			return catalog.Errorf(catalog.KindBadRequest, "INVALID_IDEMPOTENCY_KEY",
-				"Idempotency-Key must be at most %d characters", MaxIdempotencyKeyLen)
+			return &Error{Status: http.StatusBadRequest, Reason: IdempotencyKeyTooLong,
+				Message: "Idempotency-Key must be at most " + strconv.Itoa(MaxIdempotencyKeyLen) + " characters"}
 		}
 		body, err := ReadBody(r)
 		if err != nil {
@@ -49,10 +50,7 @@ func Idempotent(st *store.Store, tn catalog.Tenant, ew ErrorWriter, h HandlerFun
 
 		replay, claim, err := st.BeginIdempotent(r.Context(), tn, key, fingerprint)
 		if err != nil {
-			if err == store.ErrIdempotencyInFlight {
-				w.Header().Set("Retry-After", "1")
-			}
-			return err
+			return idempotencyError(w, err)
 		}
 		if replay != nil {
 			var hdr map[string]string
@@ -92,15 +90,12 @@ func Idempotent(st *store.Store, tn catalog.Tenant, ew ErrorWriter, h HandlerFun
 			hj, _ := json.Marshal(hdr)
 			return store.Replay{Status: rec.status, Headers: string(hj), Body: rec.body.Bytes()}, nil
 		})
-		if err != nil && err != store.ErrNotStored {
+		if err != nil && !errors.Is(err, store.ErrNotStored) {
 			// Nothing of the request was committed: a retry runs it anew.
 			st.AbandonIdempotent(r.Context(), claim)
-			if err == store.ErrIdempotencyInFlight {
-				w.Header().Set("Retry-After", "1")
-			}
-			return err
+			return idempotencyError(w, err)
 		}
-		if err == store.ErrNotStored {
+		if errors.Is(err, store.ErrNotStored) {
 			st.AbandonIdempotent(r.Context(), claim)
 		}
 		for k, v := range rec.header {

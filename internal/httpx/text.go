@@ -11,7 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/pricebook/pricebook/internal/catalog"
 )
 
 // Text that reaches the store must be valid UTF-8 without NUL: PostgreSQL
@@ -196,8 +195,8 @@ func LooksLikeKey(s string) bool {
 
 // ErrIdempotencyKeyText refuses an Idempotency-Key that is not printable
 // UTF-8 text.
-var ErrIdempotencyKeyText = catalog.Errorf(catalog.KindBadRequest, "INVALID_IDEMPOTENCY_KEY",
-	"Idempotency-Key must be printable UTF-8 text")
+var ErrIdempotencyKeyText = &Error{Status: http.StatusBadRequest, Reason: IdempotencyKeyInvalid,
+	Message: "Idempotency-Key must be printable UTF-8 text"}
 
 // CheckIdempotencyKey returns ErrIdempotencyKeyText when r carries an
 // Idempotency-Key with invalid UTF-8 or a character that is not printable

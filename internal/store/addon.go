@@ -31,13 +31,13 @@ func (s *Store) CreateAddon(ctx context.Context, tn catalog.Tenant, a *catalog.A
 	}
 	now := s.now()
 	a.ID, a.BusinessID, a.CreatedAt, a.UpdatedAt = s.NewID("adn_"), tn.BusinessID, now, now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreateAddon", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO addons (id, business_id, mode, name, description, price, currency, tax_category,
 			image_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, tn.BusinessID, string(tn.Mode), a.Name, a.Description, a.Price, a.Currency, a.TaxCategory,
 			a.ImageID, micros(now), micros(now))
 		return err
-	})
+	}))
 }
 
 // GetAddon returns an addon of the tenant.
@@ -47,7 +47,7 @@ func (s *Store) GetAddon(ctx context.Context, tn catalog.Tenant, id string) (*ca
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Addon", id)
 	}
-	return a, err
+	return a, wrap("GetAddon", err)
 }
 
 // ListAddons returns one page of the tenant's addons, newest first.
@@ -83,5 +83,5 @@ func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u
 			a.Name, a.Description, a.Price, a.Currency, a.TaxCategory, a.ImageID, micros(a.UpdatedAt), id)
 		return err
 	})
-	return a, err
+	return a, wrap("UpdateAddon", err)
 }

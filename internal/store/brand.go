@@ -87,7 +87,7 @@ func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.B
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("CreateBrand", err)
 	}
 	return b, nil
 }
@@ -121,7 +121,7 @@ func (s *Store) GetBrand(ctx context.Context, tn catalog.Tenant, id string) (*ca
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Brand", id)
 	}
-	return b, err
+	return b, wrap("GetBrand", err)
 }
 
 // ListBrands returns the tenant's brands, the primary first, then oldest
@@ -157,7 +157,7 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 			return errPrimaryBrand(id)
 		}
 		if b.ArchivedAt != nil {
-			return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "Brand %s is archived and can no longer be edited", id)
+			return catalog.Errorf(catalog.KindInvalid, catalog.BrandArchived, "Brand %s is archived and can no longer be edited", id)
 		}
 		if err := s.validateBrandPatch(u); err != nil {
 			return err
@@ -173,13 +173,13 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("UpdateBrand", err)
 	}
 	return b, nil
 }
 
 func errPrimaryBrand(id string) error {
-	return catalog.Errorf(catalog.KindForbidden, "UNABLE_TO_EDIT_PRIMARY_BRAND",
+	return catalog.Errorf(catalog.KindForbidden, catalog.PrimaryBrandLocked,
 		"Brand %s is the primary brand of the business; it cannot be edited or archived", id)
 }
 

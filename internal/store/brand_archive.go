@@ -31,7 +31,7 @@ func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo 
 		case b.Primary:
 			return errPrimaryBrand(id)
 		case b.ArchivedAt != nil:
-			return catalog.Errorf(catalog.KindConflict, "BRAND_ALREADY_ARCHIVED", "Brand %s is already archived", id)
+			return catalog.Errorf(catalog.KindConflict, catalog.BrandAlreadyArchived, "Brand %s is already archived", id)
 		}
 		now := s.now()
 		res.ArchivedAt = now
@@ -46,7 +46,7 @@ func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo 
 			micros(now), micros(now), tn.BusinessID, string(tn.Mode), id)
 		return err
 	})
-	return res, err
+	return res, wrap("ArchiveBrand", err)
 }
 
 // moveBrandContents moves the products and collections of res.BrandID to
@@ -54,11 +54,11 @@ func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo 
 func (s *Store) moveBrandContents(ctx context.Context, t *tx, tn catalog.Tenant, locked map[string]*catalog.Brand, res *catalog.BrandArchive) error {
 	switch target := locked[res.MovedTo]; {
 	case res.MovedTo == res.BrandID:
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "move_products_to: a brand cannot take over its own products")
+		return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "move_products_to: a brand cannot take over its own products")
 	case target == nil:
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "move_products_to: brand %s does not exist", res.MovedTo)
+		return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "move_products_to: brand %s does not exist", res.MovedTo)
 	case target.ArchivedAt != nil:
-		return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "move_products_to: brand %s is archived", res.MovedTo)
+		return catalog.Errorf(catalog.KindInvalid, catalog.BrandArchived, "move_products_to: brand %s is archived", res.MovedTo)
 	}
 	now := micros(res.ArchivedAt)
 	for _, m := range []struct {
@@ -89,7 +89,7 @@ func (s *Store) checkNothingToMove(ctx context.Context, t *tx, tn catalog.Tenant
 		return err
 	}
 	if products+collections > 0 {
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY",
+		return catalog.Errorf(catalog.KindInvalid, catalog.Invalid,
 			"move_products_to: is required, brand %s still holds %d products and %d product collections", id, products, collections)
 	}
 	return nil

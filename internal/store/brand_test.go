@@ -63,10 +63,10 @@ func TestBrandLifecycle(t *testing.T) {
 			}
 		}
 
-		if _, err := st.UpdateBrand(ctx, tn, tn.BusinessID, &catalog.BrandPatch{Name: name("x")}); kindOf(err) != catalog.KindForbidden || codeOf(err) != "UNABLE_TO_EDIT_PRIMARY_BRAND" {
+		if _, err := st.UpdateBrand(ctx, tn, tn.BusinessID, &catalog.BrandPatch{Name: name("x")}); kindOf(err) != catalog.KindForbidden || reasonOf(err) != catalog.PrimaryBrandLocked {
 			t.Errorf("primary update: %v", err)
 		}
-		if _, err := st.UpdateBrand(ctx, tn, tn.BusinessID, &catalog.BrandPatch{Name: name("")}); codeOf(err) != "UNABLE_TO_EDIT_PRIMARY_BRAND" {
+		if _, err := st.UpdateBrand(ctx, tn, tn.BusinessID, &catalog.BrandPatch{Name: name("")}); reasonOf(err) != catalog.PrimaryBrandLocked {
 			t.Errorf("primary update with a bad field: %v", err)
 		}
 
@@ -157,16 +157,17 @@ func TestBrandArchive(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, tc := range map[string]struct {
-			id, to, code string
-			kind         catalog.Kind
+			id, to string
+			reason catalog.Reason
+			kind   catalog.Kind
 		}{
-			"no target":      {old.ID, "", "INVALID_REQUEST_BODY", catalog.KindInvalid},
-			"self":           {old.ID, old.ID, "INVALID_REQUEST_BODY", catalog.KindInvalid},
-			"unknown target": {old.ID, "brnd_nope", "INVALID_REQUEST_BODY", catalog.KindInvalid},
-			"primary":        {tn.BusinessID, target.ID, "UNABLE_TO_EDIT_PRIMARY_BRAND", catalog.KindForbidden},
-			"unknown":        {"brnd_nope", target.ID, "NOT_FOUND", catalog.KindNotFound},
+			"no target":      {old.ID, "", catalog.Invalid, catalog.KindInvalid},
+			"self":           {old.ID, old.ID, catalog.Invalid, catalog.KindInvalid},
+			"unknown target": {old.ID, "brnd_nope", catalog.Invalid, catalog.KindInvalid},
+			"primary":        {tn.BusinessID, target.ID, catalog.PrimaryBrandLocked, catalog.KindForbidden},
+			"unknown":        {"brnd_nope", target.ID, catalog.Missing, catalog.KindNotFound},
 		} {
-			if _, err := st.ArchiveBrand(ctx, tn, tc.id, tc.to); kindOf(err) != tc.kind || codeOf(err) != tc.code {
+			if _, err := st.ArchiveBrand(ctx, tn, tc.id, tc.to); kindOf(err) != tc.kind || reasonOf(err) != tc.reason {
 				t.Errorf("%s: %v", name, err)
 			}
 		}
@@ -189,10 +190,10 @@ func TestBrandArchive(t *testing.T) {
 		if got, _ := st.GetCollection(ctx, tn, c.ID); got.BrandID != target.ID {
 			t.Errorf("collection on %s after the move", got.BrandID)
 		}
-		if _, err := st.ArchiveBrand(ctx, tn, old.ID, target.ID); kindOf(err) != catalog.KindConflict || codeOf(err) != "BRAND_ALREADY_ARCHIVED" {
+		if _, err := st.ArchiveBrand(ctx, tn, old.ID, target.ID); kindOf(err) != catalog.KindConflict || reasonOf(err) != catalog.BrandAlreadyArchived {
 			t.Errorf("second archive: %v", err)
 		}
-		if _, err := st.UpdateBrand(ctx, tn, old.ID, &catalog.BrandPatch{Name: name("x")}); codeOf(err) != "BRAND_NOT_ENABLED" {
+		if _, err := st.UpdateBrand(ctx, tn, old.ID, &catalog.BrandPatch{Name: name("x")}); reasonOf(err) != catalog.BrandArchived {
 			t.Errorf("update archived: %v", err)
 		}
 		got, _ := st.GetBrand(ctx, tn, old.ID)
@@ -208,10 +209,10 @@ func TestBrandArchive(t *testing.T) {
 		// An archived brand takes nothing new.
 		p := oneTime("late", 1)
 		p.BrandID = old.ID
-		if err := st.CreateProduct(ctx, tn, p); codeOf(err) != "BRAND_NOT_ENABLED" {
+		if err := st.CreateProduct(ctx, tn, p); reasonOf(err) != catalog.BrandArchived {
 			t.Errorf("product on archived brand: %v", err)
 		}
-		if _, err := st.ArchiveBrand(ctx, tn, target.ID, old.ID); codeOf(err) != "BRAND_NOT_ENABLED" {
+		if _, err := st.ArchiveBrand(ctx, tn, target.ID, old.ID); reasonOf(err) != catalog.BrandArchived {
 			t.Errorf("archived target: %v", err)
 		}
 		// An empty brand needs no target; the primary is a valid one.
@@ -255,7 +256,7 @@ func TestBrandArchiveCrossed(t *testing.T) {
 				t.Fatalf("round %d: want exactly one success, got %v and %v", round, errs[0], errs[1])
 			}
 			for _, err := range errs {
-				if err != nil && codeOf(err) != "BRAND_NOT_ENABLED" {
+				if err != nil && reasonOf(err) != catalog.BrandArchived {
 					t.Errorf("loser: %v", err)
 				}
 			}
@@ -352,7 +353,7 @@ func TestBrandArchiveWithProductsJoining(t *testing.T) {
 						mu.Lock()
 						touched = append(touched, q.ID)
 						mu.Unlock()
-					} else if codeOf(err) != "BRAND_NOT_ENABLED" {
+					} else if reasonOf(err) != catalog.BrandArchived {
 						t.Errorf("create: %v", err)
 					}
 				}()
@@ -361,7 +362,7 @@ func TestBrandArchiveWithProductsJoining(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if err := st.UpdateProduct(ctx, tn, id, &catalog.ProductPatch{BrandID: &old.ID}); err != nil && codeOf(err) != "BRAND_NOT_ENABLED" {
+					if err := st.UpdateProduct(ctx, tn, id, &catalog.ProductPatch{BrandID: &old.ID}); err != nil && reasonOf(err) != catalog.BrandArchived {
 						t.Errorf("update: %v", err)
 					}
 				}()

@@ -72,7 +72,7 @@ func (s *Store) CreateCollection(ctx context.Context, tn catalog.Tenant, c *cata
 		}
 		return nil
 	})
-	return s.membershipError(ctx, tn, c.ID, ids, err)
+	return wrap("CreateCollection", s.membershipError(ctx, tn, c.ID, ids, err))
 }
 
 // checkBrand checks that brandID is an active brand of the tenant.
@@ -82,13 +82,13 @@ func (s *Store) checkBrand(ctx context.Context, t *tx, tn catalog.Tenant, brandI
 	q = s.lockClause(q, "FOR SHARE")
 	err := t.queryRow(ctx, q, tn.BusinessID, string(tn.Mode), brandID).Scan(&archived)
 	if errors.Is(err, sql.ErrNoRows) {
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "brand_id: brand %s does not exist", brandID)
+		return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "brand_id: brand %s does not exist", brandID)
 	}
 	if err != nil {
 		return err
 	}
 	if archived.Valid {
-		return catalog.Errorf(catalog.KindInvalid, "BRAND_NOT_ENABLED", "brand_id: brand %s is archived", brandID)
+		return catalog.Errorf(catalog.KindInvalid, catalog.BrandArchived, "brand_id: brand %s is archived", brandID)
 	}
 	return nil
 }
@@ -139,19 +139,19 @@ func (s *Store) checkMembers(ctx context.Context, t *tx, tn catalog.Tenant, self
 		case !ok:
 			missing = append(missing, id)
 		case st.archived:
-			return catalog.Errorf(catalog.KindInvalid, "PRODUCT_IS_DELETED", "products: product %s is archived", id)
+			return catalog.Errorf(catalog.KindInvalid, catalog.ProductArchived, "products: product %s is archived", id)
 		case st.collection != "":
 			return inCollection(id, st.collection)
 		}
 	}
 	if len(missing) > 0 {
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "products: products do not exist: %s", strings.Join(missing, ", "))
+		return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "products: products do not exist: %s", strings.Join(missing, ", "))
 	}
 	return nil
 }
 
 func inCollection(product, collection string) error {
-	return catalog.Errorf(catalog.KindInvalid, "PRODUCT_ALREADY_IN_COLLECTION",
+	return catalog.Errorf(catalog.KindInvalid, catalog.ProductInOtherCollection,
 		"products: product %s already belongs to product collection %s; remove it from there first", product, collection)
 }
 
@@ -164,7 +164,7 @@ func (s *Store) membershipError(ctx context.Context, tn catalog.Tenant, self str
 		return err
 	}
 	if strings.Contains(name, "collection_groups") {
-		return catalog.Errorf(catalog.KindInvalid, "GROUP_NAME_ALREADY_EXISTS", "group_name: a group with this name already exists in product collection %s", self)
+		return catalog.Errorf(catalog.KindInvalid, catalog.GroupNameTaken, "group_name: a group with this name already exists in product collection %s", self)
 	}
 	if strings.Contains(name, "collection_items") {
 		for _, id := range ids {
@@ -175,7 +175,7 @@ func (s *Store) membershipError(ctx context.Context, tn catalog.Tenant, self str
 				return inCollection(id, owner)
 			}
 		}
-		return catalog.Errorf(catalog.KindInvalid, "PRODUCT_ALREADY_IN_COLLECTION", "products: a product already belongs to another product collection")
+		return catalog.Errorf(catalog.KindInvalid, catalog.ProductInOtherCollection, "products: a product already belongs to another product collection")
 	}
 	return err
 }
@@ -197,7 +197,7 @@ func (s *Store) GetCollection(ctx context.Context, tn catalog.Tenant, id string)
 		c.Groups, err = s.loadGroups(ctx, t, id)
 		return err
 	})
-	return c, err
+	return c, wrap("GetCollection", err)
 }
 
 func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]catalog.CollectionGroup, error) {

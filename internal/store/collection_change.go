@@ -31,7 +31,7 @@ func (s *Store) ListCollections(ctx context.Context, tn catalog.Tenant, f catalo
 // UpdateCollection applies a partial update; group_order must list every
 // group of the collection exactly once.
 func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id string, u *catalog.CollectionPatch) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UpdateCollection", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCollection(ctx, t, tn, id, false)
 		if err != nil {
 			return err
@@ -70,26 +70,26 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 			WHERE id = ?`, c.BrandID, c.Name, c.Description, c.ImageID, c.EffectiveAtOnDowngrade, c.EffectiveAtOnUpgrade,
 			c.OnPaymentFailure, c.ProrationOnDowngrade, c.ProrationOnUpgrade, micros(s.now()), id)
 		return err
-	})
+	}))
 }
 
 // ArchiveCollection archives a collection. Its products stay members but
 // are unlinked: while archived they may join other collections.
 func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("ArchiveCollection", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCollection(ctx, t, tn, id, true)
 		if err != nil {
 			return err
 		}
 		if c.Archived {
-			return catalog.Errorf(catalog.KindGone, "PRODUCT_COLLECTION_IS_DELETED", "Product collection %s is already archived", id)
+			return catalog.Errorf(catalog.KindGone, catalog.CollectionArchived, "Product collection %s is already archived", id)
 		}
 		if _, err := t.exec(ctx, "UPDATE collection_items SET active = ? WHERE collection_id = ?", false, id); err != nil {
 			return err
 		}
 		_, err = t.exec(ctx, "UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
 		return err
-	})
+	}))
 }
 
 // UnarchiveCollection restores an archived collection. Memberships whose
@@ -129,7 +129,7 @@ func (s *Store) UnarchiveCollection(ctx context.Context, tn catalog.Tenant, id s
 			return err
 		}
 		if kept == 0 {
-			return catalog.Errorf(catalog.KindInvalid, "PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS",
+			return catalog.Errorf(catalog.KindInvalid, catalog.CollectionEmpty,
 				"Every product of product collection %s is archived or now in another collection; unarchive or free one first", id)
 		}
 		for _, itemID := range drop {
@@ -144,7 +144,7 @@ func (s *Store) UnarchiveCollection(ctx context.Context, tn catalog.Tenant, id s
 		return err
 	})
 	if err := s.membershipError(ctx, tn, id, nil, err); err != nil {
-		return nil, err
+		return nil, wrap("UnarchiveCollection", err)
 	}
 	return excluded, nil
 }

@@ -23,7 +23,7 @@ func (s *Store) lockCollection(ctx context.Context, t *tx, tn catalog.Tenant, id
 		return nil, err
 	}
 	if c.Archived && !allowArchived {
-		return nil, catalog.Errorf(catalog.KindGone, "PRODUCT_COLLECTION_IS_DELETED", "Product collection %s is archived", id)
+		return nil, catalog.Errorf(catalog.KindGone, catalog.CollectionArchived, "Product collection %s is archived", id)
 	}
 	return c, nil
 }
@@ -71,7 +71,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 			return err
 		}
 		if n >= catalog.MaxGroupsPerCollection {
-			return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "a collection has at most %d groups", catalog.MaxGroupsPerCollection)
+			return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "a collection has at most %d groups", catalog.MaxGroupsPerCollection)
 		}
 		if err := s.checkMembers(ctx, t, tn, collectionID, ids); err != nil {
 			return err
@@ -81,7 +81,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		return err
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
-		return nil, err
+		return nil, wrap("CreateGroup", err)
 	}
 	// Only the new group is answered: loading the whole collection would
 	// cost more the bigger it grows.
@@ -92,7 +92,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("CreateGroup", err)
 	}
 	if len(groups) == 0 {
 		return nil, catalog.NotFound("Group", groupID)
@@ -171,7 +171,7 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		}
 		return s.touchCollection(ctx, t, collectionID)
 	})
-	return s.membershipError(ctx, tn, collectionID, nil, err)
+	return wrap("UpdateGroup", s.membershipError(ctx, tn, collectionID, nil, err))
 }
 
 func (s *Store) touchCollection(ctx context.Context, t *tx, id string) error {
@@ -187,7 +187,7 @@ func (s *Store) mustKeepProducts(ctx context.Context, t *tx, collectionID string
 		return err
 	}
 	if removing > 0 && n-removing < 1 {
-		return catalog.Errorf(catalog.KindInvalid, "PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS",
+		return catalog.Errorf(catalog.KindInvalid, catalog.CollectionEmpty,
 			"A product collection must keep at least one product; archive the collection instead")
 	}
 	return nil
@@ -195,7 +195,7 @@ func (s *Store) mustKeepProducts(ctx context.Context, t *tx, collectionID string
 
 // DeleteGroup removes a group and its memberships.
 func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID, groupID string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID
 			return err
 		}
 		return s.touchCollection(ctx, t, collectionID)
-	})
+	}))
 }
 
 // AddItems adds memberships at the end of a group and returns them.
@@ -250,7 +250,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		return s.touchCollection(ctx, t, collectionID)
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
-		return nil, err
+		return nil, wrap("AddItems", err)
 	}
 	// Only the new items are loaded (by id: their cost must not grow with
 	// the group), in the group's order.
@@ -266,7 +266,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		}
 		return err
 	})
-	return out, err
+	return out, wrap("AddItems", err)
 }
 
 // findItem checks that an item is in the group of the collection.
@@ -282,7 +282,7 @@ func (s *Store) findItem(ctx context.Context, t *tx, collectionID, groupID, item
 
 // UpdateItem enables or disables a membership.
 func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string, status bool) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UpdateItem", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -293,12 +293,12 @@ func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID,
 			return err
 		}
 		return s.touchCollection(ctx, t, collectionID)
-	})
+	}))
 }
 
 // DeleteItem removes a membership, unless it is the collection's last.
 func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteItem", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
 		}
@@ -312,5 +312,5 @@ func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID,
 			return err
 		}
 		return s.touchCollection(ctx, t, collectionID)
-	})
+	}))
 }

@@ -56,7 +56,7 @@ func TestCollectionInvariants(t *testing.T) {
 		// A product in one collection cannot join another.
 		c2 := &catalog.Collection{Name: "Other"}
 		err := st.CreateCollection(ctx, tn, c2, []catalog.GroupInput{group(nil, ids[2], ids[0])})
-		if codeOf(err) != "PRODUCT_ALREADY_IN_COLLECTION" {
+		if reasonOf(err) != catalog.ProductInOtherCollection {
 			t.Fatalf("second collection: %v", err)
 		}
 		if list, _ := items(st.ListCollections(ctx, tn, catalog.CollectionFilter{Page: catalog.Page{Size: 10}})); len(list) != 1 {
@@ -78,10 +78,10 @@ func TestCollectionInvariants(t *testing.T) {
 		if err := st.DeleteItem(ctx, tn, cid, g0.ID, g0.Items[0].ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeleteItem(ctx, tn, cid, g0.ID, g0.Items[1].ID); codeOf(err) != "PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS" {
+		if err := st.DeleteItem(ctx, tn, cid, g0.ID, g0.Items[1].ID); reasonOf(err) != catalog.CollectionEmpty {
 			t.Errorf("removing the last product: %v", err)
 		}
-		if err := st.DeleteGroup(ctx, tn, cid, g0.ID); codeOf(err) != "PRODUCT_COLLECTION_MUST_HAVE_PRODUCTS" {
+		if err := st.DeleteGroup(ctx, tn, cid, g0.ID); reasonOf(err) != catalog.CollectionEmpty {
 			t.Errorf("deleting the last group with products: %v", err)
 		}
 		if err := st.DeleteGroup(ctx, tn, cid, c.Groups[1].ID); err != nil {

@@ -54,7 +54,7 @@ func (s *Store) CreateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			micros(now), micros(now))
 		return err
 	})
-	return creditNameError(c.Name, err)
+	return wrap("CreateCreditEntitlement", creditNameError(c.Name, err))
 }
 
 // nameFree refuses a name another credit entitlement of the tenant has.
@@ -73,7 +73,7 @@ func nameFree(ctx context.Context, t *tx, tn catalog.Tenant, name, self string) 
 }
 
 func nameTaken(name string) error {
-	return catalog.Errorf(catalog.KindInvalid, "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS",
+	return catalog.Errorf(catalog.KindInvalid, catalog.CreditEntitlementNameTaken,
 		"name: a credit entitlement named %q already exists (deleted ones keep their names; undelete it instead)", name)
 }
 
@@ -95,7 +95,7 @@ func (s *Store) GetCreditEntitlement(ctx context.Context, tn catalog.Tenant, id 
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Credit entitlement", id)
 	}
-	return c, err
+	return c, wrap("GetCreditEntitlement", err)
 }
 
 // ListCreditEntitlements returns one page of the tenant's active credit
@@ -127,7 +127,7 @@ func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			return err
 		}
 		if c.Deleted {
-			return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "Credit entitlement %s is deleted; undelete it before updating", id)
+			return catalog.Errorf(catalog.KindNotFound, catalog.Missing, "Credit entitlement %s is deleted; undelete it before updating", id)
 		}
 		var pr catalog.Problems
 		u.Apply(c, &pr)
@@ -148,40 +148,40 @@ func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			c.OverageBehavior, c.OverageLimit, c.Currency, c.PricePerUnit, micros(s.now()), id)
 		return err
 	})
-	return creditNameError(name, err)
+	return wrap("UpdateCreditEntitlement", creditNameError(name, err))
 }
 
 // DeleteCreditEntitlement soft-deletes a credit entitlement; deleting a
 // deleted one is KindGone.
 func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteCreditEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCredit(ctx, t, tn, id)
 		if err != nil {
 			return err
 		}
 		if c.Deleted {
-			return catalog.Errorf(catalog.KindGone, "CREDIT_ENTITLEMENT_IS_DELETED", "Credit entitlement %s is already deleted", id)
+			return catalog.Errorf(catalog.KindGone, catalog.CreditEntitlementDeleted, "Credit entitlement %s is already deleted", id)
 		}
 		now := micros(s.now())
 		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
 		return err
-	})
+	}))
 }
 
 // UndeleteCreditEntitlement restores a deleted credit entitlement with
 // every setting it had. An unknown id is KindNotFound and an active one
 // KindConflict (CREDIT_ENTITLEMENT_NOT_DELETED).
 func (s *Store) UndeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UndeleteCreditEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		c, err := s.lockCredit(ctx, t, tn, id)
 		if err != nil {
 			return err
 		}
 		if !c.Deleted {
-			return catalog.Errorf(catalog.KindConflict, "CREDIT_ENTITLEMENT_NOT_DELETED", "Credit entitlement %s is not deleted", id)
+			return catalog.Errorf(catalog.KindConflict, catalog.CreditEntitlementNotDeleted, "Credit entitlement %s is not deleted", id)
 		}
 		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = NULL, updated_at = ? WHERE id = ?",
 			false, micros(s.now()), id)
 		return err
-	})
+	}))
 }

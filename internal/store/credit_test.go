@@ -46,13 +46,13 @@ func TestCreditEntitlements(t *testing.T) {
 
 		// PATCH: tri-state on nullable fields, validated on the merged state.
 		patch := func(u catalog.CreditEntitlementPatch) error { return st.UpdateCreditEntitlement(ctx, tn, c.ID, &u) }
-		wantCode(t, "clear currency, keep price", patch(catalog.CreditEntitlementPatch{Currency: catalog.Null[string]()}),
-			"INVALID_REQUEST_BODY", "currency")
-		wantCode(t, "clear price while overage is on", patch(catalog.CreditEntitlementPatch{PricePerUnit: catalog.Null[string](), Currency: catalog.Null[string]()}),
-			"INVALID_REQUEST_BODY", "price_per_unit")
-		wantCode(t, "clear one timeframe field", patch(catalog.CreditEntitlementPatch{RolloverTimeframeInterval: catalog.Null[string]()}),
-			"INVALID_REQUEST_BODY", "rollover_timeframe")
-		wantCode(t, "change precision", patch(catalog.CreditEntitlementPatch{Precision: ptr(int64(3))}), "INVALID_REQUEST_BODY", "precision")
+		wantReason(t, "clear currency, keep price", patch(catalog.CreditEntitlementPatch{Currency: catalog.Null[string]()}),
+			catalog.Invalid, "currency")
+		wantReason(t, "clear price while overage is on", patch(catalog.CreditEntitlementPatch{PricePerUnit: catalog.Null[string](), Currency: catalog.Null[string]()}),
+			catalog.Invalid, "price_per_unit")
+		wantReason(t, "clear one timeframe field", patch(catalog.CreditEntitlementPatch{RolloverTimeframeInterval: catalog.Null[string]()}),
+			catalog.Invalid, "rollover_timeframe")
+		wantReason(t, "change precision", patch(catalog.CreditEntitlementPatch{Precision: ptr(int64(3))}), catalog.Invalid, "precision")
 		if err := patch(catalog.CreditEntitlementPatch{Precision: ptr(int64(2)), Description: catalog.Some("d")}); err != nil {
 			t.Errorf("same precision: %v", err)
 		}
@@ -72,8 +72,8 @@ func TestCreditEntitlements(t *testing.T) {
 		if err := st.CreateCreditEntitlement(ctx, tn, other); err != nil {
 			t.Fatal(err)
 		}
-		wantCode(t, "rename onto a taken name", patch(catalog.CreditEntitlementPatch{Name: ptr("Other")}), "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS", "Other")
-		wantCode(t, "create a taken name", st.CreateCreditEntitlement(ctx, tn, tokens("Tokens")), "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS", "Tokens")
+		wantReason(t, "rename onto a taken name", patch(catalog.CreditEntitlementPatch{Name: ptr("Other")}), catalog.CreditEntitlementNameTaken, "Other")
+		wantReason(t, "create a taken name", st.CreateCreditEntitlement(ctx, tn, tokens("Tokens")), catalog.CreditEntitlementNameTaken, "Tokens")
 		if err := st.CreateCreditEntitlement(ctx, storetest.Tenant(t, st), tokens("Tokens")); err != nil {
 			t.Errorf("another business may use the name: %v", err)
 		}
@@ -85,7 +85,7 @@ func TestCreditEntitlements(t *testing.T) {
 		if err := st.DeleteCreditEntitlement(ctx, tn, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeleteCreditEntitlement(ctx, tn, c.ID); kindOf(err) != catalog.KindGone || codeOf(err) != "CREDIT_ENTITLEMENT_IS_DELETED" {
+		if err := st.DeleteCreditEntitlement(ctx, tn, c.ID); kindOf(err) != catalog.KindGone || reasonOf(err) != catalog.CreditEntitlementDeleted {
 			t.Errorf("second delete: %v", err)
 		}
 		if _, err := st.GetCreditEntitlement(ctx, tn, c.ID); kindOf(err) != catalog.KindNotFound {
@@ -94,7 +94,7 @@ func TestCreditEntitlements(t *testing.T) {
 		if err := patch(catalog.CreditEntitlementPatch{Unit: ptr("x")}); kindOf(err) != catalog.KindNotFound {
 			t.Errorf("patch deleted: %v", err)
 		}
-		wantCode(t, "reuse a deleted name", st.CreateCreditEntitlement(ctx, tn, tokens("Tokens")), "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS", "Tokens")
+		wantReason(t, "reuse a deleted name", st.CreateCreditEntitlement(ctx, tn, tokens("Tokens")), catalog.CreditEntitlementNameTaken, "Tokens")
 		active, _ := items(st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Page: catalog.Page{Size: 10}}))
 		deleted, _ := items(st.ListCreditEntitlements(ctx, tn, catalog.CreditFilter{Deleted: true, Page: catalog.Page{Size: 10}}))
 		if len(active) != 1 || active[0].ID != other.ID || len(deleted) != 1 || deleted[0].ID != c.ID {
@@ -106,7 +106,7 @@ func TestCreditEntitlements(t *testing.T) {
 		if got, err := st.GetCreditEntitlement(ctx, tn, c.ID); err != nil || *got.ExpiresAfterDays != 30 {
 			t.Errorf("undeleted: %+v %v", got, err)
 		}
-		if err := st.UndeleteCreditEntitlement(ctx, tn, c.ID); codeOf(err) != "CREDIT_ENTITLEMENT_NOT_DELETED" {
+		if err := st.UndeleteCreditEntitlement(ctx, tn, c.ID); reasonOf(err) != catalog.CreditEntitlementNotDeleted {
 			t.Errorf("undelete of an active one: %v", err)
 		}
 		if err := st.UndeleteCreditEntitlement(ctx, tn, "cde_nope"); kindOf(err) != catalog.KindNotFound {
@@ -130,7 +130,7 @@ func TestCreditNameRace(t *testing.T) {
 			t.Errorf("%d creates won, want 1", wins)
 		}
 		for _, err := range errs {
-			if err != nil && codeOf(err) != "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS" {
+			if err != nil && reasonOf(err) != catalog.CreditEntitlementNameTaken {
 				t.Errorf("loser: %v", err)
 			}
 		}

@@ -11,11 +11,11 @@ import (
 // Errors of the data source use cases.
 var (
 	// ErrDataSourceNotFound is returned for a data source the tenant does not have.
-	ErrDataSourceNotFound = catalog.Errorf(catalog.KindNotFound, "DATA_SOURCE_NOT_FOUND", "data source not found")
+	ErrDataSourceNotFound = catalog.Errorf(catalog.KindNotFound, catalog.DataSourceNotFound, "data source not found")
 	// ErrDataSourceNameTaken is returned when the tenant already has a source of that name.
-	ErrDataSourceNameTaken = &catalog.Error{Kind: catalog.KindConflict, Code: "DATA_SOURCE_NAME_TAKEN",
+	ErrDataSourceNameTaken = &catalog.Error{Kind: catalog.KindConflict, Reason: catalog.DataSourceNameTaken,
 		Message: "name: a data source with this name already exists",
-		Fields:  []catalog.FieldError{{Path: "name", Message: "is already taken"}}}
+		Fields:  []catalog.FieldError{{Path: "name", Message: "is already taken", Reason: catalog.DataSourceNameTaken}}}
 )
 
 const dataSourceColumns = "id, name, system, status, created_at"
@@ -37,7 +37,7 @@ func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *cata
 	d.ID = "ds_" + catalog.NewTimeUUID(now)
 	d.Status = catalog.DataSourceStatusIdle
 	d.CreatedAt = now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreateDataSource", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO data_sources (id, business_id, mode, name, system, system_key, status, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, tn.BusinessID, string(tn.Mode), d.Name, d.System,
 			catalog.SystemKey(d.System), d.Status, micros(now))
@@ -45,7 +45,7 @@ func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *cata
 			return ErrDataSourceNameTaken
 		}
 		return err
-	})
+	}))
 }
 
 func scanDataSource(sc scanner) (catalog.DataSource, error) {
@@ -63,7 +63,7 @@ func (s *Store) GetDataSource(ctx context.Context, tn catalog.Tenant, id string)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, ErrDataSourceNotFound
 	}
-	return d, err
+	return d, wrap("GetDataSource", err)
 }
 
 // ListDataSources returns every data source of the tenant that matches f,
@@ -84,7 +84,7 @@ func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalo
 // DeleteDataSource deletes a data source of the tenant with its plans; the
 // plans leave every plan group they were in.
 func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteDataSource", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := s.lockDataSourcePlans(ctx, t, tn, id); err != nil {
 			return err
 		}
@@ -98,13 +98,13 @@ func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id stri
 			return ErrDataSourceNotFound
 		}
 		return nil
-	})
+	}))
 }
 
 // EmptyDataSource deletes every plan of a data source of the tenant (they
 // leave their plan groups) and keeps the source itself.
 func (s *Store) EmptyDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("EmptyDataSource", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		q := "SELECT id FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?"
 		q = s.lockClause(q, "FOR UPDATE")
 		var found string
@@ -120,7 +120,7 @@ func (s *Store) EmptyDataSource(ctx context.Context, tn catalog.Tenant, id strin
 		}
 		_, err = t.exec(ctx, "DELETE FROM plans WHERE data_source_id = ?", id)
 		return err
-	})
+	}))
 }
 
 // lockDataSourcePlans locks a source's plans in id order on PostgreSQL

@@ -73,7 +73,7 @@ func (s *Store) CreateDiscount(ctx context.Context, tn catalog.Tenant, d *catalo
 	d.CreatedAt, d.UpdatedAt = now, now
 	doc, err := discountDocOf(d)
 	if err != nil {
-		return err
+		return wrap("CreateDiscount", err)
 	}
 	for attempt := 0; ; attempt++ {
 		err = s.db.write(ctx, func(ctx context.Context, t *tx) error {
@@ -94,7 +94,7 @@ func (s *Store) CreateDiscount(ctx context.Context, tn catalog.Tenant, d *catalo
 			d.Code = catalog.RandomCode()
 			continue
 		}
-		return discountError(d.Code, err)
+		return wrap("CreateDiscount", discountError(d.Code, err))
 	}
 }
 
@@ -106,7 +106,7 @@ func codeTaken(err error) bool {
 // discountError turns a code collision into the documented error.
 func discountError(code string, err error) error {
 	if codeTaken(err) {
-		return catalog.Errorf(catalog.KindInvalid, "DISCOUNT_CODE_ALREADY_EXISTS", "code: a discount with code %s already exists", code)
+		return catalog.Errorf(catalog.KindInvalid, catalog.DiscountCodeTaken, "code: a discount with code %s already exists", code)
 	}
 	return err
 }
@@ -137,7 +137,7 @@ func (s *Store) checkRestrictions(ctx context.Context, t *tx, tn catalog.Tenant,
 		}
 	}
 	if len(missing) > 0 {
-		return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", "restricted_to: products do not exist: %s", strings.Join(missing, ", "))
+		return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "restricted_to: products do not exist: %s", strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -192,7 +192,7 @@ func (s *Store) UpdateDiscount(ctx context.Context, tn catalog.Tenant, id string
 		if d != nil {
 			code = d.Code
 		}
-		return nil, discountError(code, err)
+		return nil, wrap("UpdateDiscount", discountError(code, err))
 	}
 	return d, nil
 }
@@ -214,7 +214,7 @@ func (s *Store) lockDiscount(ctx context.Context, t *tx, tn catalog.Tenant, wher
 
 // DeleteDiscount soft-deletes a live discount, which frees its code.
 func (s *Store) DeleteDiscount(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteDiscount", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		now := micros(s.now())
 		res, err := t.exec(ctx, `UPDATE discounts SET deleted_at = ?, updated_at = ?
 			WHERE id = ? AND business_id = ? AND mode = ? AND deleted_at IS NULL`, now, now, id, tn.BusinessID, string(tn.Mode))
@@ -225,7 +225,7 @@ func (s *Store) DeleteDiscount(ctx context.Context, tn catalog.Tenant, id string
 			return cmpErr(err, catalog.NotFound("Discount", id))
 		}
 		return nil
-	})
+	}))
 }
 
 // cmpErr returns err when set, else fallback.

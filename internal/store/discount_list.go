@@ -11,7 +11,8 @@ import (
 
 // GetDiscount returns a live discount of the tenant; deleted ones are gone.
 func (s *Store) GetDiscount(ctx context.Context, tn catalog.Tenant, id string) (*catalog.Discount, error) {
-	return s.findDiscount(ctx, tn, "d.id = ?", id)
+	d, err := s.findDiscount(ctx, tn, "d.id = ?", id)
+	return d, wrap("GetDiscount", err)
 }
 
 // GetDiscountByCode returns the tenant's live discount with code (matched
@@ -21,7 +22,7 @@ func (s *Store) GetDiscount(ctx context.Context, tn catalog.Tenant, id string) (
 func (s *Store) GetDiscountByCode(ctx context.Context, tn catalog.Tenant, code string) (*catalog.Discount, error) {
 	d, err := s.findDiscount(ctx, tn, "d.code = ?", catalog.NormalizeCode(code))
 	if err != nil {
-		return nil, err
+		return nil, wrap("GetDiscountByCode", err)
 	}
 	if err := d.Redeemable(s.now()); err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ func (s *Store) RedeemDiscount(ctx context.Context, tn catalog.Tenant, code stri
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, wrap("RedeemDiscount", err)
 	}
 	return d, nil
 }
@@ -106,7 +107,7 @@ func (s *Store) ListDiscounts(ctx context.Context, tn catalog.Tenant, f catalog.
 		}
 		return s.loadRestrictions(ctx, t, out.Items)
 	})
-	return out, err
+	return out, wrap("ListDiscounts", err)
 }
 
 // likeEscaper escapes LIKE wildcards with '!', the ESCAPE character.

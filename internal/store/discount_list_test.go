@@ -28,8 +28,8 @@ func TestDiscountRedeemable(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for code, want := range map[string]string{"old": "DISCOUNT_CODE_EXPIRED", "Soon": "DISCOUNT_NOT_YET_ACTIVE"} {
-			if _, err := st.GetDiscountByCode(ctx, tn, code); kindOf(err) != catalog.KindInvalid || codeOf(err) != want {
+		for code, want := range map[string]catalog.Reason{"old": catalog.DiscountExpired, "Soon": catalog.DiscountNotYetActive} {
+			if _, err := st.GetDiscountByCode(ctx, tn, code); kindOf(err) != catalog.KindInvalid || reasonOf(err) != want {
 				t.Errorf("%s: %v, want %s", code, err, want)
 			}
 		}
@@ -42,7 +42,7 @@ func TestDiscountRedeemable(t *testing.T) {
 		if _, err := st.RedeemDiscount(ctx, tn, "ONCE"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.GetDiscountByCode(ctx, tn, "ONCE"); codeOf(err) != "DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED" {
+		if _, err := st.GetDiscountByCode(ctx, tn, "ONCE"); reasonOf(err) != catalog.DiscountUsedUp {
 			t.Errorf("used up: %v", err)
 		}
 		if got, _ := st.GetDiscount(ctx, tn, once.ID); got.TimesUsed != 1 {
@@ -64,7 +64,7 @@ func TestDiscountRedeemable(t *testing.T) {
 					mu.Lock()
 					ok++
 					mu.Unlock()
-				} else if codeOf(err) != "DISCOUNT_CODE_USAGE_LIMIT_EXCEEDED" {
+				} else if reasonOf(err) != catalog.DiscountUsedUp {
 					t.Errorf("redeem: %v", err)
 				}
 			}()

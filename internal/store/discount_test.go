@@ -27,43 +27,45 @@ func TestDiscountRules(t *testing.T) {
 	eur := catalog.CurrencyOption{Currency: "EUR", MaxAmountPossible: discInt(500)}
 	now := time.Now().UTC()
 	cases := []struct {
-		name, code, path string
-		d                *catalog.Discount
+		name   string
+		reason catalog.Reason
+		path   string
+		d      *catalog.Discount
 	}{
-		{"zero amount", "INVALID_REQUEST_BODY", "amount", pct("AAA", 0)},
-		{"over 100%", "INVALID_PERCENTAGE", "amount", pct("AAA", 10001)},
-		{"flat_per_unit", "UNSUPPORTED_DISCOUNT_TYPE", "type", &catalog.Discount{Code: "AAA", Type: "flat_per_unit", Amount: 1}},
-		{"short code", "INVALID_REQUEST_BODY", "code", pct("AB", 100)},
-		{"long code", "INVALID_REQUEST_BODY", "code", pct(strings.Repeat("A", 17), 100)},
-		{"code with space", "INVALID_REQUEST_BODY", "code", pct("SAVE 10", 100)},
-		{"flat without options", "DISCOUNT_CURRENCY_OPTION_INVALID", "currency_options", &catalog.Discount{Code: "AAA", Type: "flat", Amount: 1}},
-		{"flat without deduction", "DISCOUNT_CURRENCY_OPTION_INVALID", "currency_options[0].max_amount_possible",
+		{"zero amount", catalog.Invalid, "amount", pct("AAA", 0)},
+		{"over 100%", catalog.PercentageOverFull, "amount", pct("AAA", 10001)},
+		{"flat_per_unit", catalog.DiscountTypeUnsupported, "type", &catalog.Discount{Code: "AAA", Type: "flat_per_unit", Amount: 1}},
+		{"short code", catalog.Invalid, "code", pct("AB", 100)},
+		{"long code", catalog.Invalid, "code", pct(strings.Repeat("A", 17), 100)},
+		{"code with space", catalog.Invalid, "code", pct("SAVE 10", 100)},
+		{"flat without options", catalog.CurrencyOptionInvalid, "currency_options", &catalog.Discount{Code: "AAA", Type: "flat", Amount: 1}},
+		{"flat without deduction", catalog.CurrencyOptionInvalid, "currency_options[0].max_amount_possible",
 			&catalog.Discount{Code: "AAA", Type: "flat", Amount: 1, CurrencyOptions: []catalog.CurrencyOption{usd(nil, true)}}},
-		{"flat without default", "DISCOUNT_CURRENCY_OPTION_INVALID", "currency_options",
+		{"flat without default", catalog.CurrencyOptionInvalid, "currency_options",
 			&catalog.Discount{Code: "AAA", Type: "flat", Amount: 1, CurrencyOptions: []catalog.CurrencyOption{usd(discInt(100), false), eur}}},
-		{"two defaults", "DISCOUNT_CURRENCY_OPTION_INVALID", "currency_options",
+		{"two defaults", catalog.CurrencyOptionInvalid, "currency_options",
 			&catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, CurrencyOptions: []catalog.CurrencyOption{usd(nil, true), {Currency: "EUR", IsDefault: true}}}},
-		{"duplicate currency", "DISCOUNT_CURRENCY_OPTION_INVALID", "currency_options[1].currency",
+		{"duplicate currency", catalog.CurrencyOptionInvalid, "currency_options[1].currency",
 			&catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, CurrencyOptions: []catalog.CurrencyOption{usd(nil, true), usd(nil, false)}}},
-		{"bad currency", "INVALID_REQUEST_BODY", "currency_options[0].currency",
+		{"bad currency", catalog.Invalid, "currency_options[0].currency",
 			&catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, CurrencyOptions: []catalog.CurrencyOption{{Currency: "usd"}}}},
-		{"zero cap", "INVALID_REQUEST_BODY", "currency_options[0].max_amount_possible",
+		{"zero cap", catalog.Invalid, "currency_options[0].max_amount_possible",
 			&catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, CurrencyOptions: []catalog.CurrencyOption{usd(discInt(0), true)}}},
-		{"eligibility", "INVALID_REQUEST_BODY", "customer_eligibility", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, CustomerEligibility: "vip"}},
-		{"starts after expiry", "INVALID_REQUEST_BODY", "starts_at", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, StartsAt: discTime(now), ExpiresAt: discTime(now)}},
-		{"usage zero", "INVALID_REQUEST_BODY", "usage_limit", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, UsageLimit: discInt(0)}},
-		{"per customer over usage", "INVALID_REQUEST_BODY", "per_customer_usage_limit", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, UsageLimit: discInt(2), PerCustomerLimit: discInt(3)}},
-		{"cycles zero", "INVALID_REQUEST_BODY", "subscription_cycles", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, SubscriptionCycles: discInt(0)}},
-		{"duplicate product", "INVALID_REQUEST_BODY", "restricted_to", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, RestrictedTo: []string{"pdt_x", "pdt_x"}}},
-		{"unknown product", "INVALID_REQUEST_BODY", "restricted_to", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, RestrictedTo: []string{"pdt_x"}}},
+		{"eligibility", catalog.Invalid, "customer_eligibility", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, CustomerEligibility: "vip"}},
+		{"starts after expiry", catalog.Invalid, "starts_at", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, StartsAt: discTime(now), ExpiresAt: discTime(now)}},
+		{"usage zero", catalog.Invalid, "usage_limit", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, UsageLimit: discInt(0)}},
+		{"per customer over usage", catalog.Invalid, "per_customer_usage_limit", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, UsageLimit: discInt(2), PerCustomerLimit: discInt(3)}},
+		{"cycles zero", catalog.Invalid, "subscription_cycles", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, SubscriptionCycles: discInt(0)}},
+		{"duplicate product", catalog.Invalid, "restricted_to", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, RestrictedTo: []string{"pdt_x", "pdt_x"}}},
+		{"unknown product", catalog.Invalid, "restricted_to", &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, RestrictedTo: []string{"pdt_x"}}},
 	}
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		tn := storetest.Tenant(t, st)
 		for _, c := range cases {
 			err := st.CreateDiscount(ctx, tn, c.d)
-			if kindOf(err) != catalog.KindInvalid || codeOf(err) != c.code || !strings.Contains(err.Error(), c.path) {
-				t.Errorf("%s: %v (code %s), want %s at %s", c.name, err, codeOf(err), c.code, c.path)
+			if kindOf(err) != catalog.KindInvalid || reasonOf(err) != c.reason || !strings.Contains(err.Error(), c.path) {
+				t.Errorf("%s: %v (reason %v), want %v at %s", c.name, err, reasonOf(err), c.reason, c.path)
 			}
 		}
 		if list, _ := items(st.ListDiscounts(ctx, tn, catalog.DiscountFilter{Page: catalog.Page{Size: 50}})); len(list) != 0 {
@@ -72,7 +74,7 @@ func TestDiscountRules(t *testing.T) {
 		// A product of another tenant is unknown here.
 		other := storetest.Tenant(t, st)
 		theirs := products(t, st, other, 1)
-		if err := st.CreateDiscount(ctx, tn, &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, RestrictedTo: theirs}); codeOf(err) != "INVALID_REQUEST_BODY" {
+		if err := st.CreateDiscount(ctx, tn, &catalog.Discount{Code: "AAA", Type: "percentage", Amount: 1, RestrictedTo: theirs}); reasonOf(err) != catalog.Invalid {
 			t.Errorf("foreign product: %v", err)
 		}
 		// Edges that pass: 100 %, a flat with one option (its default),
@@ -106,7 +108,7 @@ func TestDiscountCodes(t *testing.T) {
 		if err := st.CreateDiscount(ctx, tn, d); err != nil || d.Code != "SAVE10" {
 			t.Fatalf("create: %q %v", d.Code, err)
 		}
-		if err := st.CreateDiscount(ctx, tn, pct("Save10", 1)); codeOf(err) != "DISCOUNT_CODE_ALREADY_EXISTS" || kindOf(err) != catalog.KindInvalid {
+		if err := st.CreateDiscount(ctx, tn, pct("Save10", 1)); reasonOf(err) != catalog.DiscountCodeTaken || kindOf(err) != catalog.KindInvalid {
 			t.Errorf("duplicate: %v", err)
 		}
 		// Codes are per business and mode.
@@ -117,7 +119,7 @@ func TestDiscountCodes(t *testing.T) {
 		// Renaming onto a taken code fails and changes nothing.
 		other := pct("OTHER", 1)
 		st.CreateDiscount(ctx, tn, other)
-		if _, err := st.UpdateDiscount(ctx, tn, other.ID, &catalog.DiscountPatch{Code: name("save10")}); codeOf(err) != "DISCOUNT_CODE_ALREADY_EXISTS" {
+		if _, err := st.UpdateDiscount(ctx, tn, other.ID, &catalog.DiscountPatch{Code: name("save10")}); reasonOf(err) != catalog.DiscountCodeTaken {
 			t.Errorf("rename onto taken code: %v", err)
 		}
 		if got, _ := st.GetDiscount(ctx, tn, other.ID); got.Code != "OTHER" {
@@ -173,7 +175,7 @@ func TestDiscountCodeRace(t *testing.T) {
 			switch {
 			case err == nil:
 				won++
-			case codeOf(err) != "DISCOUNT_CODE_ALREADY_EXISTS":
+			case reasonOf(err) != catalog.DiscountCodeTaken:
 				t.Errorf("loser: %v", err)
 			}
 		}

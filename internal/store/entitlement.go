@@ -57,17 +57,17 @@ func (s *Store) CreateEntitlement(ctx context.Context, tn catalog.Tenant, e *cat
 	}
 	config, metadata, err := entitlementDocs(e)
 	if err != nil {
-		return err
+		return wrap("CreateEntitlement", err)
 	}
 	now := s.now()
 	e.ID, e.BusinessID, e.CreatedAt, e.UpdatedAt = s.NewID("ent_"), tn.BusinessID, now, now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreateEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO entitlements (id, business_id, mode, name, description, integration_type, config,
 			metadata, deleted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, tn.BusinessID, string(tn.Mode), e.Name, e.Description, e.IntegrationType, config, metadata, false,
 			micros(now), micros(now))
 		return err
-	})
+	}))
 }
 
 const entitlementByID = " FROM entitlements WHERE id = ? AND business_id = ? AND mode = ? AND deleted = ?"
@@ -79,7 +79,7 @@ func (s *Store) GetEntitlement(ctx context.Context, tn catalog.Tenant, id string
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Entitlement", id)
 	}
-	return e, err
+	return e, wrap("GetEntitlement", err)
 }
 
 // ListEntitlements returns one page of the tenant's entitlements, newest
@@ -118,20 +118,20 @@ func (s *Store) UpdateEntitlement(ctx context.Context, tn catalog.Tenant, id str
 			e.Name, e.Description, config, metadata, micros(e.UpdatedAt), id)
 		return err
 	})
-	return e, err
+	return e, wrap("UpdateEntitlement", err)
 }
 
 // DeleteEntitlement soft-deletes an entitlement: it becomes invisible, and
 // products that name it no longer show it.
 func (s *Store) DeleteEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeleteEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockEntitlement(ctx, t, tn, id); err != nil {
 			return err
 		}
 		now := micros(s.now())
 		_, err := t.exec(ctx, "UPDATE entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
 		return err
-	})
+	}))
 }
 
 func (s *Store) lockEntitlement(ctx context.Context, t *tx, tn catalog.Tenant, id string) (*catalog.Entitlement, error) {

@@ -106,7 +106,7 @@ func TestEntitlementUpdateDelete(t *testing.T) {
 		}
 		// The config is checked against the entitlement's own type.
 		_, err = st.UpdateEntitlement(ctx, tn, e.ID, &catalog.EntitlementPatch{Config: &catalog.IntegrationConfig{ChatID: ptr("1")}})
-		wantCode(t, "config of another type", err, "INVALID_REQUEST_BODY", "integration_config.feature_id")
+		wantReason(t, "config of another type", err, catalog.Invalid, "integration_config.feature_id")
 
 		files := &catalog.Entitlement{Name: "Files", IntegrationType: "digital_files", Config: validConfigs["digital_files"]}
 		files.Config.LegacyFileIDs = []string{"f"} // stands in for a legacy file the store keeps

@@ -2,10 +2,13 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
+
+	"github.com/pricebook/pricebook/internal/catalog"
 )
 
 // Constraint-violation classes, the same for both engines.
@@ -45,4 +48,15 @@ func violation(err error) (kind int, name string) {
 		}
 	}
 	return violationNone, ""
+}
+
+// wrap names the use case op in an internal error, so a log line says
+// where it came from. Domain errors, which the faces answer, and nil pass
+// unchanged.
+func wrap(op string, err error) error {
+	var e *catalog.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", op, err)
 }

@@ -26,11 +26,9 @@ type Replay struct {
 // Idempotency outcomes of BeginIdempotent.
 var (
 	// ErrIdempotencyMismatch: the key was used with another request.
-	ErrIdempotencyMismatch = catalog.Errorf(catalog.KindBadRequest, "IDEMPOTENCY_KEY_REUSED",
-		"This Idempotency-Key was already used with a different request; use a new key for a new request")
+	ErrIdempotencyMismatch = errors.New("store: idempotency key used with a different request")
 	// ErrIdempotencyInFlight: a request with the key is still running.
-	ErrIdempotencyInFlight = &catalog.Error{Kind: catalog.KindConflict, Code: "IDEMPOTENCY_REQUEST_IN_PROGRESS",
-		Message: "A request with this Idempotency-Key is still being processed; retry shortly", Retryable: true}
+	ErrIdempotencyInFlight = errors.New("store: idempotency key in flight")
 )
 
 // Claim is a key claimed by BeginIdempotent for one request.

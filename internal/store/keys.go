@@ -22,7 +22,7 @@ const (
 
 // ErrUnauthorized is returned for any key that does not authenticate; it
 // never says why, so a caller learns nothing about other keys.
-var ErrUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "You are not authorised to perform this action")
+var ErrUnauthorized = catalog.Errorf(catalog.KindUnauthorized, catalog.Unauthorized, "You are not authorised to perform this action")
 
 // CreateBusiness creates a business with its primary brand in both modes.
 func (s *Store) CreateBusiness(ctx context.Context, name string) (catalog.Business, error) {
@@ -32,7 +32,7 @@ func (s *Store) CreateBusiness(ctx context.Context, name string) (catalog.Busine
 		b, err = s.createBusiness(ctx, t, name)
 		return err
 	})
-	return b, err
+	return b, wrap("CreateBusiness", err)
 }
 
 func (s *Store) createBusiness(ctx context.Context, t *tx, name string) (catalog.Business, error) {
@@ -94,14 +94,14 @@ func (s *Store) Bootstrap(ctx context.Context, name string) (token string, b cat
 		token, _, err = s.createKey(ctx, t, b.ID, catalog.ModeTest, false)
 		return err
 	})
-	return token, b, err
+	return token, b, wrap("Bootstrap", err)
 }
 
 // Businesses lists every business, oldest first.
 func (s *Store) Businesses(ctx context.Context) ([]catalog.Business, error) {
 	rows, err := s.db.query(ctx, "SELECT id, name, created_at FROM businesses ORDER BY created_at, id")
 	if err != nil {
-		return nil, err
+		return nil, wrap("Businesses", err)
 	}
 	defer rows.Close()
 	var out []catalog.Business
@@ -109,12 +109,12 @@ func (s *Store) Businesses(ctx context.Context) ([]catalog.Business, error) {
 		var b catalog.Business
 		var at int64
 		if err := rows.Scan(&b.ID, &b.Name, &at); err != nil {
-			return nil, err
+			return nil, wrap("Businesses", err)
 		}
 		b.CreatedAt = fromMicros(at)
 		out = append(out, b)
 	}
-	return out, rows.Err()
+	return out, wrap("Businesses", rows.Err())
 }
 
 // CreateKey issues a new API key for a business and mode and returns its
@@ -127,12 +127,12 @@ func (s *Store) CreateKey(ctx context.Context, businessID string, mode catalog.M
 		token, k, err = s.createKey(ctx, t, businessID, mode, readOnly)
 		return err
 	})
-	return token, k, err
+	return token, k, wrap("CreateKey", err)
 }
 
 func (s *Store) createKey(ctx context.Context, t *tx, businessID string, mode catalog.Mode, readOnly bool) (string, catalog.APIKey, error) {
 	if !mode.Valid() {
-		return "", catalog.APIKey{}, catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_PARAMETERS", "mode must be test or live")
+		return "", catalog.APIKey{}, catalog.Errorf(catalog.KindInvalid, catalog.Invalid, "mode must be test or live")
 	}
 	var exists int
 	if err := t.queryRow(ctx, "SELECT COUNT(*) FROM businesses WHERE id = ?", businessID).Scan(&exists); err != nil {
@@ -157,7 +157,7 @@ func (s *Store) Keys(ctx context.Context) ([]catalog.APIKey, error) {
 	rows, err := s.db.query(ctx, `SELECT id, business_id, mode, prefix, read_only, created_at, revoked_at
 		FROM api_keys ORDER BY created_at, id`)
 	if err != nil {
-		return nil, err
+		return nil, wrap("Keys", err)
 	}
 	defer rows.Close()
 	var out []catalog.APIKey
@@ -167,7 +167,7 @@ func (s *Store) Keys(ctx context.Context) ([]catalog.APIKey, error) {
 		var at int64
 		var revoked sql.NullInt64
 		if err := rows.Scan(&k.ID, &k.BusinessID, &mode, &k.Prefix, &k.ReadOnly, &at, &revoked); err != nil {
-			return nil, err
+			return nil, wrap("Keys", err)
 		}
 		k.Mode = catalog.Mode(mode)
 		k.CreatedAt = fromMicros(at)
@@ -177,7 +177,7 @@ func (s *Store) Keys(ctx context.Context) ([]catalog.APIKey, error) {
 		}
 		out = append(out, k)
 	}
-	return out, rows.Err()
+	return out, wrap("Keys", rows.Err())
 }
 
 // RevokeKey revokes a key named by its id ("key_...") or its token.
@@ -196,7 +196,7 @@ func (s *Store) RevokeKey(ctx context.Context, idOrToken string) error {
 		s.keyCache = nil
 		s.keyMu.Unlock()
 	}()
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("RevokeKey", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		res, err := t.exec(ctx, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", micros(s.now()), id)
 		if err != nil {
 			return err
@@ -205,7 +205,7 @@ func (s *Store) RevokeKey(ctx context.Context, idOrToken string) error {
 			return catalog.NotFound("active key", id)
 		}
 		return nil
-	})
+	}))
 }
 
 // parseToken splits a token into its id part and secret.
@@ -255,7 +255,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (catalog.APIKey,
 		s.keyCache[token] = cachedKey{key: k, expires: now.Add(keyCacheTTL)}
 		s.keyMu.Unlock()
 	}
-	return k, err
+	return k, wrap("Authenticate", err)
 }
 
 func (s *Store) authenticate(ctx context.Context, token string) (catalog.APIKey, error) {

@@ -43,21 +43,21 @@ func (s *Store) CreateMeter(ctx context.Context, tn catalog.Tenant, m *catalog.M
 	if m.Filter != nil {
 		b, err := json.Marshal(m.Filter)
 		if err != nil {
-			return err
+			return wrap("CreateMeter", err)
 		}
 		f := string(b)
 		filter = &f
 	}
 	now := s.now()
 	m.ID, m.BusinessID, m.Archived, m.CreatedAt, m.UpdatedAt = s.NewID("mtr_"), tn.BusinessID, false, now, now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreateMeter", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO meters (id, business_id, mode, name, description, event_name, measurement_unit,
 			aggregation_type, aggregation_key, filter, archived, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, tn.BusinessID, string(tn.Mode), m.Name, m.Description, m.EventName, m.MeasurementUnit,
 			m.Aggregation.Type, m.Aggregation.Key, filter, false, micros(now), micros(now))
 		return err
-	})
+	}))
 }
 
 // GetMeter returns a meter of the tenant, archived or not.
@@ -67,7 +67,7 @@ func (s *Store) GetMeter(ctx context.Context, tn catalog.Tenant, id string) (*ca
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Meter", id)
 	}
-	return m, err
+	return m, wrap("GetMeter", err)
 }
 
 // ListMeters returns one page of the tenant's active meters, or of its
@@ -82,7 +82,7 @@ func (s *Store) ListMeters(ctx context.Context, tn catalog.Tenant, f catalog.Met
 // SetMeterArchived archives or unarchives a meter. Either is idempotent:
 // the API documents no error for a repeat.
 func (s *Store) SetMeterArchived(ctx context.Context, tn catalog.Tenant, id string, archived bool) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("SetMeterArchived", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var cur bool
 		err := t.queryRow(ctx, s.lockClause("SELECT archived FROM meters WHERE id = ? AND business_id = ? AND mode = ?", "FOR UPDATE"),
 			id, tn.BusinessID, string(tn.Mode)).Scan(&cur)
@@ -94,5 +94,5 @@ func (s *Store) SetMeterArchived(ctx context.Context, tn catalog.Tenant, id stri
 		}
 		_, err = t.exec(ctx, "UPDATE meters SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(s.now()), id)
 		return err
-	})
+	}))
 }

@@ -23,12 +23,12 @@ const migrationLock = 7362846512
 func (s *Store) Migrate(ctx context.Context) error {
 	files, err := fs.Glob(migrationFS, "migrations/"+string(s.engine)+"/*.sql")
 	if err != nil {
-		return err
+		return wrap("Migrate", err)
 	}
 	sort.Strings(files)
 	conn, err := s.db.conn(ctx)
 	if err != nil {
-		return err
+		return wrap("Migrate", err)
 	}
 	defer conn.Close()
 	if s.engine == Postgres {
@@ -44,13 +44,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 	applied := map[int]bool{}
 	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
 	if err != nil {
-		return err
+		return wrap("Migrate", err)
 	}
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
 			rows.Close()
-			return err
+			return wrap("Migrate", err)
 		}
 		applied[v] = true
 	}
@@ -67,11 +67,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		body, err := migrationFS.ReadFile(f)
 		if err != nil {
-			return err
+			return wrap("Migrate", err)
 		}
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
-			return err
+			return wrap("Migrate", err)
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			tx.Rollback()

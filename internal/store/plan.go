@@ -11,17 +11,17 @@ import (
 // Errors of the plan use cases.
 var (
 	// ErrPlanNotFound is returned for a plan the tenant does not have.
-	ErrPlanNotFound = catalog.Errorf(catalog.KindNotFound, "PLAN_NOT_FOUND", "plan not found")
+	ErrPlanNotFound = catalog.Errorf(catalog.KindNotFound, catalog.PlanNotFound, "plan not found")
 	// ErrPlanExternalIDTaken is returned when the data source already has a
 	// plan with that external id.
-	ErrPlanExternalIDTaken = &catalog.Error{Kind: catalog.KindConflict, Code: "PLAN_EXTERNAL_ID_TAKEN",
+	ErrPlanExternalIDTaken = &catalog.Error{Kind: catalog.KindConflict, Reason: catalog.PlanExternalIDTaken,
 		Message: "external_id: the data source already has a plan with this external id",
-		Fields:  []catalog.FieldError{{Path: "external_id", Message: "is already taken"}}}
+		Fields:  []catalog.FieldError{{Path: "external_id", Message: "is already taken", Reason: catalog.PlanExternalIDTaken}}}
 	// ErrPlanDataSourceUnknown is returned when a new plan names a data
 	// source the tenant does not have.
-	ErrPlanDataSourceUnknown = &catalog.Error{Kind: catalog.KindInvalid, Code: "DATA_SOURCE_UNKNOWN",
+	ErrPlanDataSourceUnknown = &catalog.Error{Kind: catalog.KindInvalid, Reason: catalog.UnknownDataSource,
 		Message: "data_source_uuid: no such data source",
-		Fields:  []catalog.FieldError{{Path: "data_source_uuid", Message: "no such data source"}}}
+		Fields:  []catalog.FieldError{{Path: "data_source_uuid", Message: "no such data source", Reason: catalog.UnknownDataSource}}}
 )
 
 const planColumns = "p.id, p.data_source_id, p.external_id, p.name, p.interval_count, p.interval_unit, p.created_at"
@@ -45,7 +45,7 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 		return err
 	}
 	p.CreatedAt = now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreatePlan", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var system string
 		err := t.queryRow(ctx, "SELECT system FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
 			p.DataSourceID, tn.BusinessID, string(tn.Mode)).Scan(&system)
@@ -67,7 +67,7 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 			return ErrPlanDataSourceUnknown
 		}
 		return err
-	})
+	}))
 }
 
 func scanPlan(sc scanner) (catalog.Plan, error) {
@@ -85,7 +85,7 @@ func (s *Store) GetPlan(ctx context.Context, tn catalog.Tenant, id string) (cata
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrPlanNotFound
 	}
-	return p, err
+	return p, wrap("GetPlan", err)
 }
 
 // ListPlans returns one page of the tenant's plans that match f, newest
@@ -131,13 +131,13 @@ func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u 
 			p.Name, p.IntervalCount, p.IntervalUnit, micros(s.now()), id)
 		return err
 	})
-	return p, err
+	return p, wrap("UpdatePlan", err)
 }
 
 // DeletePlan deletes a plan of the tenant; it leaves every plan group it
 // was in, and the groups stay.
 func (s *Store) DeletePlan(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeletePlan", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		res, err := t.exec(ctx, "DELETE FROM plans WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
 		if err != nil {
 			return err
@@ -146,5 +146,5 @@ func (s *Store) DeletePlan(ctx context.Context, tn catalog.Tenant, id string) er
 			return ErrPlanNotFound
 		}
 		return nil
-	})
+	}))
 }

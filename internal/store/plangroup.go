@@ -12,12 +12,12 @@ import (
 // Errors of the plan group use cases.
 var (
 	// ErrPlanGroupNotFound is returned for a plan group the tenant does not have.
-	ErrPlanGroupNotFound = catalog.Errorf(catalog.KindNotFound, "PLAN_GROUP_NOT_FOUND", "plan group not found")
+	ErrPlanGroupNotFound = catalog.Errorf(catalog.KindNotFound, catalog.PlanGroupNotFound, "plan group not found")
 	// ErrPlanGroupNoPlans is returned when none of a group's plans exists
 	// in the tenant: a group must hold at least one plan when it is written.
-	ErrPlanGroupNoPlans = &catalog.Error{Kind: catalog.KindInvalid, Code: "PLAN_GROUP_PLANS_BLANK",
+	ErrPlanGroupNoPlans = &catalog.Error{Kind: catalog.KindInvalid, Reason: catalog.PlanGroupEmpty,
 		Message: "plans: none of the plans exists",
-		Fields:  []catalog.FieldError{{Path: "plans", Message: "must name at least one existing plan"}}}
+		Fields:  []catalog.FieldError{{Path: "plans", Message: "must name at least one existing plan", Reason: catalog.PlanGroupEmpty}}}
 )
 
 // plansCount is the live size of the group named by the column g.id.
@@ -38,7 +38,7 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 	now := s.now()
 	g.ID = "plg_" + catalog.NewUUID()
 	g.CreatedAt = now
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("CreatePlanGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := t.exec(ctx, "INSERT INTO plan_groups (id, business_id, mode, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 			g.ID, tn.BusinessID, string(tn.Mode), g.Name, micros(now), micros(now)); err != nil {
 			return err
@@ -46,7 +46,7 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 		n, err := s.setPlanGroupPlans(ctx, t, tn, g.ID, planIDs)
 		g.PlansCount = n
 		return err
-	})
+	}))
 }
 
 // setPlanGroupPlans makes the tenant's plans among ids the members of the
@@ -122,7 +122,7 @@ func (s *Store) GetPlanGroup(ctx context.Context, tn catalog.Tenant, id string) 
 		g, err = getPlanGroup(ctx, t, tn, id, "")
 		return err
 	})
-	return g, err
+	return g, wrap("GetPlanGroup", err)
 }
 
 // getPlanGroup loads a plan group of the tenant inside t, with lock
@@ -194,12 +194,12 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 		g.PlansCount, err = s.setPlanGroupPlans(ctx, t, tn, id, *u.Plans)
 		return err
 	})
-	return g, err
+	return g, wrap("UpdatePlanGroup", err)
 }
 
 // DeletePlanGroup deletes a plan group of the tenant; its plans stay.
 func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("DeletePlanGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if s.engine == Postgres {
 			// Lock as every writer does: the group, then its memberships in
 			// plan order (as a data source delete does), before the cascade
@@ -219,5 +219,5 @@ func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 			return ErrPlanGroupNotFound
 		}
 		return nil
-	})
+	}))
 }

@@ -100,7 +100,7 @@ func (s *Store) GetProduct(ctx context.Context, tn catalog.Tenant, id string) (*
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, catalog.NotFound("Product", id)
 	}
-	return p, err
+	return p, wrap("GetProduct", err)
 }
 
 // scanProduct reads a product row through the decoded cache into a
@@ -221,13 +221,13 @@ func (s *Store) lockProduct(ctx context.Context, t *tx, tn catalog.Tenant, id st
 
 // UpdateProduct applies a partial update, validating the merged product.
 func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string, u *catalog.ProductPatch) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UpdateProduct", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil {
 			return err
 		}
 		if p.Archived {
-			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is archived; unarchive it before updating", id)
+			return catalog.Errorf(catalog.KindGone, catalog.ProductArchived, "Product %s is archived; unarchive it before updating", id)
 		}
 		held := referencesOf(p)
 		u.Apply(p)
@@ -250,21 +250,21 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 			return err
 		}
 		return s.journal(ctx, t, tn, catalog.Change{Type: "product.updated", Kind: "product", ID: id, Object: p})
-	})
+	}))
 }
 
 // ArchiveProduct archives a product; archiving an archived one is KindGone.
 func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("ArchiveProduct", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil {
 			return err
 		}
 		if p.Archived {
-			return catalog.Errorf(catalog.KindGone, "PRODUCT_IS_DELETED", "Product %s is already archived", id)
+			return catalog.Errorf(catalog.KindGone, catalog.ProductArchived, "Product %s is already archived", id)
 		}
 		return s.setProductArchived(ctx, t, tn, p, true)
-	})
+	}))
 }
 
 // setProductArchived archives or unarchives p and records it.
@@ -282,11 +282,11 @@ func (s *Store) setProductArchived(ctx context.Context, t *tx, tn catalog.Tenant
 
 // UnarchiveProduct restores an archived product; an active one is left as is.
 func (s *Store) UnarchiveProduct(ctx context.Context, tn catalog.Tenant, id string) error {
-	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	return wrap("UnarchiveProduct", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		p, err := s.lockProduct(ctx, t, tn, id)
 		if err != nil || !p.Archived {
 			return err
 		}
 		return s.setProductArchived(ctx, t, tn, p, false)
-	})
+	}))
 }

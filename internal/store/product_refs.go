@@ -30,7 +30,7 @@ func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, 
 	if err != nil {
 		return err
 	}
-	if err := check(addons, held, p.Addons, "MISSING_ADDON_IDS", "addons", "addons", ""); err != nil {
+	if err := check(addons, held, p.Addons, refAddon, "addons"); err != nil {
 		return err
 	}
 
@@ -45,7 +45,7 @@ func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, 
 	if err != nil {
 		return err
 	}
-	if err := check(states, held, meters, "MISSING_METER_IDS", "price.meters", "meters", "METER_IS_DELETED"); err != nil {
+	if err := check(states, held, meters, refMeter, "price.meters"); err != nil {
 		return err
 	}
 
@@ -57,10 +57,10 @@ func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, 
 	if err != nil {
 		return err
 	}
-	if err := check(states, held, grants, "MISSING_CREDIT_ENTITLEMENT_IDS", "credit_entitlements", "credit entitlements", "CREDIT_ENTITLEMENT_IS_DELETED"); err != nil {
+	if err := check(states, held, grants, refCredit, "credit_entitlements"); err != nil {
 		return err
 	}
-	if err := check(states, held, meterCredits, "MISSING_CREDIT_ENTITLEMENT_IDS", "price.meters.credit_entitlement_id", "credit entitlements", "CREDIT_ENTITLEMENT_IS_DELETED"); err != nil {
+	if err := check(states, held, meterCredits, refCredit, "price.meters.credit_entitlement_id"); err != nil {
 		return err
 	}
 
@@ -69,35 +69,45 @@ func (s *Store) checkProductRefs(ctx context.Context, t *tx, tn catalog.Tenant, 
 		return err
 	}
 	// A deleted entitlement is invisible, so it is as good as missing.
-	return check(states, held, p.Entitlements, "MISSING_ENTITLEMENT_IDS", "entitlements", "entitlements", "")
+	return check(states, held, p.Entitlements, refEntitlement, "entitlements")
 }
 
-// check words the first broken reference among ids: unknown ones (and
-// unusable ones when unusableCode is empty) by missingCode, unusable ones
-// by unusableCode. Held references are never unusable.
-func check(states map[string]bool, held map[string]bool, ids []string, missingCode, path, what, unusableCode string) error {
+// refKind describes one kind of reference a product holds: its noun
+// (plural), the reason of an unknown one and, for kinds whose unusable
+// targets stay visible, the reason and state word of an unusable one.
+type refKind struct {
+	what     string
+	unknown  catalog.Reason
+	unusable catalog.Reason
+	state    string // "" when an unusable target counts as unknown
+}
+
+var (
+	refAddon  = refKind{what: "addons", unknown: catalog.UnknownAddon}
+	refMeter  = refKind{what: "meters", unknown: catalog.UnknownMeter, unusable: catalog.MeterArchived, state: "archived"}
+	refCredit = refKind{what: "credit entitlements", unknown: catalog.UnknownCreditEntitlement,
+		unusable: catalog.CreditEntitlementDeleted, state: "deleted"}
+	refEntitlement = refKind{what: "entitlements", unknown: catalog.UnknownEntitlement}
+)
+
+// check words the first broken reference of kind k among ids: unknown
+// ones (and unusable ones when k has no state word) by k.unknown,
+// unusable ones by k.unusable. Held references are never unusable.
+func check(states map[string]bool, held map[string]bool, ids []string, k refKind, path string) error {
 	var absent []string
 	for _, id := range ids {
 		unusable, ok := states[id]
 		switch {
-		case !ok || (unusable && unusableCode == "" && !held[id]):
+		case !ok || (unusable && k.state == "" && !held[id]):
 			absent = append(absent, id)
 		case unusable && !held[id]:
-			state := "archived"
-			if unusableCode != "METER_IS_DELETED" {
-				state = "deleted"
-			}
-			return catalog.Errorf(catalog.KindInvalid, unusableCode, "%s: %s %s is %s", path, strings.TrimSuffix(what, "s"), id, state)
+			return catalog.Errorf(catalog.KindInvalid, k.unusable, "%s: %s %s is %s", path, strings.TrimSuffix(k.what, "s"), id, k.state)
 		}
 	}
 	if len(absent) > 0 {
-		return missing(missingCode, path, what, absent)
+		return catalog.Errorf(catalog.KindInvalid, k.unknown, "%s: %s do not exist: %s", path, k.what, strings.Join(absent, ", "))
 	}
 	return nil
-}
-
-func missing(code, path, what string, ids []string) error {
-	return catalog.Errorf(catalog.KindInvalid, code, "%s: %s do not exist: %s", path, what, strings.Join(ids, ", "))
 }
 
 // refStates returns, for every id of table found in the tenant, whether
@@ -191,7 +201,7 @@ func (s *Store) LoadProductRefs(ctx context.Context, tn catalog.Tenant, ps []*ca
 		return loadByID(ctx, t, tn, "SELECT "+entitlementColumns+" FROM entitlements", entitlements, scanEntitlement,
 			func(e *catalog.Entitlement) { refs.Entitlements[e.ID] = e }, "deleted = FALSE")
 	})
-	return refs, err
+	return refs, wrap("LoadProductRefs", err)
 }
 
 // loadByID runs selectFrom for the tenant's rows with the given ids (and

@@ -79,32 +79,33 @@ func TestProductReferenceRules(t *testing.T) {
 		}
 		withEnts := func(ids ...string) *catalog.Product { p := oneTime("e", 1); p.Entitlements = ids; return p }
 		cases := []struct {
-			name          string
-			p             *catalog.Product
-			code, mention string
+			name    string
+			p       *catalog.Product
+			reason  catalog.Reason
+			mention string
 		}{
-			{"unknown addon", withAddons("adn_nope"), "MISSING_ADDON_IDS", "adn_nope"},
-			{"addon of live mode", withAddons(f.foreignAddon), "MISSING_ADDON_IDS", f.foreignAddon},
-			{"addon on a one-time product", func() *catalog.Product { p := oneTime("o", 1); p.Addons = []string{f.addon}; return p }(), "INVALID_REQUEST_BODY", "subscription"},
-			{"addon twice", withAddons(f.addon, f.addon), "DUPLICATE_ADDON_IDS_IN_REQUEST", "addons"},
-			{"unknown meter", usage("u", meter("mtr_nope")), "MISSING_METER_IDS", "mtr_nope"},
-			{"meter of live mode", usage("u", meter(f.foreignMeter)), "MISSING_METER_IDS", f.foreignMeter},
-			{"archived meter", usage("u", meter(f.archivedMeter)), "METER_IS_DELETED", f.archivedMeter},
-			{"meter twice", usage("u", meter(f.meter), meter(f.meter)), "DUPLICATE_METER_IDS_IN_REQUEST", "price.meters"},
-			{"meter credit without units", usage("u", catalog.MeterPrice{MeterID: f.meter, CreditEntitlementID: &f.credit}), "INVALID_REQUEST_BODY", "meter_units_per_credit"},
-			{"meter linked to an unknown credit", usage("u", linked("cde_nope")), "MISSING_CREDIT_ENTITLEMENT_IDS", "cde_nope"},
-			{"meter linked to a deleted credit", usage("u", linked(f.deletedCredit)), "CREDIT_ENTITLEMENT_IS_DELETED", f.deletedCredit},
-			{"unknown credit", withGrants("cde_nope"), "MISSING_CREDIT_ENTITLEMENT_IDS", "cde_nope"},
-			{"credit of live mode", withGrants(f.foreignCredit), "MISSING_CREDIT_ENTITLEMENT_IDS", f.foreignCredit},
-			{"deleted credit", withGrants(f.deletedCredit), "CREDIT_ENTITLEMENT_IS_DELETED", f.deletedCredit},
-			{"credit twice", withGrants(f.credit, f.credit), "INVALID_REQUEST_BODY", "credit_entitlements"},
-			{"unknown entitlement", withEnts("ent_nope"), "MISSING_ENTITLEMENT_IDS", "ent_nope"},
-			{"entitlement of live mode", withEnts(f.foreignEnt), "MISSING_ENTITLEMENT_IDS", f.foreignEnt},
-			{"deleted entitlement", withEnts(f.deletedEnt), "MISSING_ENTITLEMENT_IDS", f.deletedEnt},
-			{"entitlement twice", withEnts(f.ent, f.ent), "INVALID_REQUEST_BODY", "entitlements"},
+			{"unknown addon", withAddons("adn_nope"), catalog.UnknownAddon, "adn_nope"},
+			{"addon of live mode", withAddons(f.foreignAddon), catalog.UnknownAddon, f.foreignAddon},
+			{"addon on a one-time product", func() *catalog.Product { p := oneTime("o", 1); p.Addons = []string{f.addon}; return p }(), catalog.Invalid, "subscription"},
+			{"addon twice", withAddons(f.addon, f.addon), catalog.DuplicateAddon, "addons"},
+			{"unknown meter", usage("u", meter("mtr_nope")), catalog.UnknownMeter, "mtr_nope"},
+			{"meter of live mode", usage("u", meter(f.foreignMeter)), catalog.UnknownMeter, f.foreignMeter},
+			{"archived meter", usage("u", meter(f.archivedMeter)), catalog.MeterArchived, f.archivedMeter},
+			{"meter twice", usage("u", meter(f.meter), meter(f.meter)), catalog.DuplicateMeter, "price.meters"},
+			{"meter credit without units", usage("u", catalog.MeterPrice{MeterID: f.meter, CreditEntitlementID: &f.credit}), catalog.Invalid, "meter_units_per_credit"},
+			{"meter linked to an unknown credit", usage("u", linked("cde_nope")), catalog.UnknownCreditEntitlement, "cde_nope"},
+			{"meter linked to a deleted credit", usage("u", linked(f.deletedCredit)), catalog.CreditEntitlementDeleted, f.deletedCredit},
+			{"unknown credit", withGrants("cde_nope"), catalog.UnknownCreditEntitlement, "cde_nope"},
+			{"credit of live mode", withGrants(f.foreignCredit), catalog.UnknownCreditEntitlement, f.foreignCredit},
+			{"deleted credit", withGrants(f.deletedCredit), catalog.CreditEntitlementDeleted, f.deletedCredit},
+			{"credit twice", withGrants(f.credit, f.credit), catalog.Invalid, "credit_entitlements"},
+			{"unknown entitlement", withEnts("ent_nope"), catalog.UnknownEntitlement, "ent_nope"},
+			{"entitlement of live mode", withEnts(f.foreignEnt), catalog.UnknownEntitlement, f.foreignEnt},
+			{"deleted entitlement", withEnts(f.deletedEnt), catalog.UnknownEntitlement, f.deletedEnt},
+			{"entitlement twice", withEnts(f.ent, f.ent), catalog.Invalid, "entitlements"},
 		}
 		for _, c := range cases {
-			wantCode(t, "create: "+c.name, st.CreateProduct(ctx, tn, c.p), c.code, c.mention)
+			wantReason(t, "create: "+c.name, st.CreateProduct(ctx, tn, c.p), c.reason, c.mention)
 		}
 		// The same rules hold for a PATCH that adds the reference.
 		base := usage("base", meter(f.meter))
@@ -122,7 +123,7 @@ func TestProductReferenceRules(t *testing.T) {
 			if c.p.Entitlements != nil {
 				u.Entitlements, u.Price = &c.p.Entitlements, nil
 			}
-			wantCode(t, "update: "+c.name, st.UpdateProduct(ctx, tn, base.ID, u), c.code, c.mention)
+			wantReason(t, "update: "+c.name, st.UpdateProduct(ctx, tn, base.ID, u), c.reason, c.mention)
 		}
 		if list, _ := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 100}})); len(list) != 1 {
 			t.Errorf("rejected creates wrote %d products", len(list)-1)
@@ -169,10 +170,10 @@ func TestProductReferenceLimits(t *testing.T) {
 		for _, id := range credits {
 			p.CreditEntitlements = append(p.CreditEntitlements, grant(id))
 		}
-		wantCode(t, "six real credit entitlements", st.CreateProduct(ctx, tn, p), "INVALID_REQUEST_BODY", "at most 5")
+		wantReason(t, "six real credit entitlements", st.CreateProduct(ctx, tn, p), catalog.Invalid, "at most 5")
 		p.CreditEntitlements = p.CreditEntitlements[:5]
 		p.Entitlements = ents
-		wantCode(t, "51 real entitlements", st.CreateProduct(ctx, tn, p), "INVALID_REQUEST_BODY", "at most 50")
+		wantReason(t, "51 real entitlements", st.CreateProduct(ctx, tn, p), catalog.Invalid, "at most 50")
 		p.Entitlements = ents[:50]
 		if err := st.CreateProduct(ctx, tn, p); err != nil {
 			t.Errorf("5 credit entitlements and 50 entitlements: %v", err)
@@ -224,6 +225,6 @@ func TestHeldReferences(t *testing.T) {
 		}
 		// Another product may not take them up.
 		q := usage("new", catalog.MeterPrice{MeterID: f.meter})
-		wantCode(t, "new product with the archived meter", st.CreateProduct(ctx, tn, q), "METER_IS_DELETED", f.meter)
+		wantReason(t, "new product with the archived meter", st.CreateProduct(ctx, tn, q), catalog.MeterArchived, f.meter)
 	})
 }

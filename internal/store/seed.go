@@ -41,7 +41,7 @@ func (s *Store) SeedProducts(ctx context.Context, tn catalog.Tenant, n int, gen 
 			return nil
 		})
 		if err != nil {
-			return err
+			return wrap("SeedProducts", err)
 		}
 	}
 	if s.engine == Postgres {
@@ -49,7 +49,7 @@ func (s *Store) SeedProducts(ctx context.Context, tn catalog.Tenant, n int, gen 
 		// for a small one and sorts it whole for every list page
 		// (measured: 14 req/s for 10-row pages until autovacuum caught up).
 		if _, err := s.db.writeStatement(ctx, "ANALYZE products"); err != nil {
-			return err
+			return wrap("SeedProducts", err)
 		}
 	}
 	return nil

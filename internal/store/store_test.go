@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,12 +32,12 @@ func items[T any](l catalog.List[T], err error) ([]T, error) { return l.Items, e
 
 func kindOf(err error) catalog.Kind { return catalog.ErrorKind(err) }
 
-func codeOf(err error) string {
+func reasonOf(err error) catalog.Reason {
 	var e *catalog.Error
 	if errors.As(err, &e) {
-		return e.Code
+		return e.Reason
 	}
-	return ""
+	return -1
 }
 
 func TestMigrateTwice(t *testing.T) {
@@ -95,7 +96,7 @@ func TestProductLifecycle(t *testing.T) {
 		if err := st.ArchiveProduct(ctx, tn, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.ArchiveProduct(ctx, tn, p.ID); kindOf(err) != catalog.KindGone || codeOf(err) != "PRODUCT_IS_DELETED" {
+		if err := st.ArchiveProduct(ctx, tn, p.ID); kindOf(err) != catalog.KindGone || reasonOf(err) != catalog.ProductArchived {
 			t.Fatalf("second archive: %v", err)
 		}
 		active, _ := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}}))
@@ -203,7 +204,7 @@ func TestReferencesRejected(t *testing.T) {
 		tn := storetest.Tenant(t, st)
 		p := monthly("with addon", 100)
 		p.Addons = []string{"adn_missing"}
-		if err := st.CreateProduct(ctx, tn, p); codeOf(err) != "MISSING_ADDON_IDS" {
+		if err := st.CreateProduct(ctx, tn, p); reasonOf(err) != catalog.UnknownAddon {
 			t.Errorf("addon: %v", err)
 		}
 		if list, _ := items(st.ListProducts(ctx, tn, catalog.ProductFilter{Page: catalog.Page{Size: 10}})); len(list) != 0 {
@@ -262,6 +263,17 @@ func TestBootstrapOnce(t *testing.T) {
 		}
 		if _, err := st.Authenticate(ctx, token); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+func TestInternalErrorsNameTheUseCase(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		tn := storetest.Tenant(t, st)
+		st.Close()
+		_, err := st.GetBrand(context.Background(), tn, tn.BusinessID)
+		if err == nil || !strings.HasPrefix(err.Error(), "store: GetBrand: ") || catalog.ErrorKind(err) != catalog.KindInternal {
+			t.Errorf("after Close: %v", err)
 		}
 	})
 }

@@ -31,12 +31,12 @@ func tokens(name string) *catalog.CreditEntitlement {
 	return &catalog.CreditEntitlement{Name: name, Precision: 2, Unit: "tokens"}
 }
 
-// wantCode fails unless err is a *catalog.Error with code and a message
-// mentioning mention.
-func wantCode(t *testing.T, what string, err error, code, mention string) {
+// wantReason fails unless err is a *catalog.Error with reason and a
+// message mentioning mention.
+func wantReason(t *testing.T, what string, err error, reason catalog.Reason, mention string) {
 	t.Helper()
-	if codeOf(err) != code || !strings.Contains(err.Error(), mention) {
-		t.Errorf("%s: got %v (code %q), want %s mentioning %q", what, err, codeOf(err), code, mention)
+	if reasonOf(err) != reason || !strings.Contains(err.Error(), mention) {
+		t.Errorf("%s: got %v (reason %v), want %v mentioning %q", what, err, reasonOf(err), reason, mention)
 	}
 }
 

@@ -2,37 +2,32 @@ package chartmogul
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
-	"github.com/pricebook/pricebook/internal/store"
 )
 
-// codeBadRequest marks the face's own request errors (a missing required
-// key, a malformed body or query parameter): the vendor answers those with
-// 400 and {code, message, param}.
-const codeBadRequest = "BAD_REQUEST"
-
-// badRequest returns a 400 error naming param ("" for none).
+// badRequest returns the face's own 400 for a malformed request (a
+// missing required key, a malformed body or query parameter), naming
+// param ("" for none): the vendor answers those with {code, message,
+// param}.
 func badRequest(param, message string) error {
-	e := &catalog.Error{Kind: catalog.KindInvalid, Code: codeBadRequest, Message: message}
-	if param != "" {
-		e.Fields = []catalog.FieldError{{Path: param, Message: message}}
-	}
-	return e
+	return &httpx.Error{Status: http.StatusBadRequest, Reason: httpx.BadRequest, Message: message, Param: param}
 }
 
 // errUnauthorized is every authentication and permission failure: the
 // vendor has one recorded body for them.
-var errUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "No valid API key provided")
+var errUnauthorized = catalog.Errorf(catalog.KindUnauthorized, catalog.Unauthorized, "No valid API key provided")
 
-// statusOf maps each core error kind to its status, in one table. Invalid
-// and conflicting input are both 422: the clients key off the status, and
-// the vendor reports taken names and ids as validation errors.
+// statusOf maps each core error kind to its status. Invalid and
+// conflicting input are both 422: the clients key off the status, and the
+// vendor reports taken names and ids as validation errors.
 var statusOf = map[catalog.Kind]int{
 	catalog.KindInvalid:      http.StatusUnprocessableEntity,
 	catalog.KindConflict:     http.StatusUnprocessableEntity,
@@ -40,41 +35,72 @@ var statusOf = map[catalog.Kind]int{
 	catalog.KindGone:         http.StatusNotFound,
 	catalog.KindUnauthorized: http.StatusUnauthorized,
 	catalog.KindForbidden:    http.StatusUnauthorized,
-	catalog.KindTooLarge:     http.StatusRequestEntityTooLarge,
-	catalog.KindRateLimited:  http.StatusTooManyRequests,
-	catalog.KindBadRequest:   http.StatusBadRequest,
-	catalog.KindTimeout:      http.StatusRequestTimeout,
 }
 
-// bodyErrors are the answers to httpx.ReadBody's errors.
-var bodyErrors = map[error]error{
-	httpx.ErrBodyTooLarge:   catalog.Errorf(catalog.KindTooLarge, "REQUEST_TOO_LARGE", "Request body is larger than %d bytes", MaxBodyBytes),
-	httpx.ErrBodyIncomplete: badRequest("", "Request body ended before its Content-Length"),
-	httpx.ErrBodyUnreadable: badRequest("", "Request body could not be read"),
-	httpx.ErrBodyTimeout:    catalog.Errorf(catalog.KindTimeout, "REQUEST_TIMEOUT", "Request body did not arrive in time"),
+// wordsOf is the vendor's recorded words for every reason, the domain's
+// and the HTTP layer's, in one table: the 404 body's text for a missing
+// resource, the 422 message of a field with that reason, the message of
+// a 4xx. "" keeps the core's own words (and "Not found" for a 404).
+var wordsOf = map[fmt.Stringer]string{
+	catalog.Invalid:                     "",
+	catalog.InvalidFilter:               "",
+	catalog.Missing:                     "Not found",
+	catalog.Unauthorized:                "",
+	catalog.TooManyMetadataKeys:         "",
+	catalog.BrandArchived:               "",
+	catalog.BrandAlreadyArchived:        "",
+	catalog.PrimaryBrandLocked:          "",
+	catalog.ProductArchived:             "",
+	catalog.DuplicateAddon:              "",
+	catalog.DuplicateMeter:              "",
+	catalog.SuggestedPriceBelowPrice:    "",
+	catalog.UnknownAddon:                "",
+	catalog.UnknownMeter:                "",
+	catalog.MeterArchived:               "",
+	catalog.UnknownEntitlement:          "",
+	catalog.UnknownCreditEntitlement:    "",
+	catalog.CreditEntitlementDeleted:    "",
+	catalog.CreditEntitlementNotDeleted: "",
+	catalog.CreditEntitlementNameTaken:  "",
+	catalog.CollectionArchived:          "",
+	catalog.CollectionEmpty:             "",
+	catalog.ProductInOtherCollection:    "",
+	catalog.GroupNameTaken:              "",
+	catalog.DiscountCodeTaken:           "",
+	catalog.DiscountExpired:             "",
+	catalog.DiscountNotYetActive:        "",
+	catalog.DiscountUsedUp:              "",
+	catalog.DiscountTypeUnsupported:     "",
+	catalog.PercentageOverFull:          "",
+	catalog.CurrencyOptionInvalid:       "",
+	catalog.DataSourceNotFound:          "Data source not found",
+	catalog.DataSourceNameTaken:         "Has already been taken.",
+	catalog.DataSourceRequired:          msgPlanDataSource,
+	catalog.UnknownDataSource:           msgPlanDataSource,
+	catalog.PlanNotFound:                "Plan not found",
+	catalog.PlanExternalIDTaken:         "A plan with this identifier already exists in our system.",
+	catalog.IntervalUnitUnsupported:     msgIntervalUnit,
+	catalog.PlanGroupNotFound:           "Plan group not found",
+	catalog.PlanGroupEmpty:              msgBlank,
+
+	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(MaxBodyBytes) + " bytes",
+	httpx.RateLimited:           "",
+	httpx.BadRequest:            "",
+	httpx.IdempotencyKeyTooLong: "",
+	httpx.IdempotencyKeyReused:  "",
+	httpx.IdempotencyInFlight:   "",
+	httpx.IdempotencyKeyInvalid: "",
+	httpx.BodyIncomplete:        "Request body ended before its Content-Length",
+	httpx.BodyUnreadable:        "Request body could not be read",
+	httpx.BodyTimeout:           "Request body did not arrive in time",
 }
 
-// notFoundText is the vendor's 404 message per core error code.
-var notFoundText = map[string]string{
-	store.ErrDataSourceNotFound.Code: "Data source not found",
-	store.ErrPlanNotFound.Code:       "Plan not found",
-	store.ErrPlanGroupNotFound.Code:  "Plan group not found",
-}
-
-// codeText is the vendor's recorded 422 message for the field of a core
-// error code, used whatever the core's own wording.
-var codeText = map[string]string{
-	store.ErrDataSourceNameTaken.Code:   "Has already been taken.",
-	store.ErrPlanExternalIDTaken.Code:   "A plan with this identifier already exists in our system.",
-	store.ErrPlanDataSourceUnknown.Code: msgPlanDataSource,
-	store.ErrPlanGroupNoPlans.Code:      msgBlank,
-}
-
-// pathText is the vendor's recorded 422 message for any core problem with
-// a field that has a single rule.
-var pathText = map[string]string{
-	"interval_unit":    msgIntervalUnit,
-	"data_source_uuid": msgPlanDataSource,
+// words returns the vendor's words for reason, else def.
+func words(reason fmt.Stringer, def string) string {
+	if w := wordsOf[reason]; w != "" {
+		return w
+	}
+	return def
 }
 
 // The vendor's recorded validation messages.
@@ -107,37 +133,32 @@ type codeBody struct {
 // errorWriter returns the httpx.ErrorWriter for a route's error style.
 func (a *API) errorWriter(style errorStyle) httpx.ErrorWriter {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
-		for target, answer := range bodyErrors {
-			if errors.Is(err, target) {
-				err = answer
-				break
-			}
-		}
 		var e *catalog.Error
+		var he *httpx.Error
+		if errors.As(err, &he) {
+			var param *string
+			if he.Param != "" {
+				param = &he.Param
+			}
+			httpx.WriteJSON(w, he.Status, codeBody{Code: he.Status, Message: words(he.Reason, he.Message), Param: param})
+			return
+		}
 		if !errors.As(err, &e) {
 			a.log.Error("internal error", "request_id", httpx.RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
-			e = catalog.Errorf(catalog.KindInternal, "INTERNAL", "Internal error; the request id is %s", httpx.RequestID(r.Context()))
+			httpx.WriteJSON(w, http.StatusInternalServerError, codeBody{Code: http.StatusInternalServerError,
+				Message: "Internal error; the request id is " + httpx.RequestID(r.Context())})
+			return
 		}
 		status, ok := statusOf[e.Kind]
 		if !ok {
 			status = http.StatusInternalServerError
 		}
 		if e.Kind == catalog.KindConflict && e.Retryable {
-			status = http.StatusConflict // in flight: worth a retry, unlike a validation error
+			status = http.StatusConflict // worth a retry, unlike a validation error
 		}
 		switch {
-		case e.Code == codeBadRequest:
-			var param *string
-			if len(e.Fields) > 0 {
-				param = &e.Fields[0].Path
-			}
-			httpx.WriteJSON(w, http.StatusBadRequest, codeBody{Code: http.StatusBadRequest, Message: e.Message, Param: param})
 		case status == http.StatusNotFound:
-			text, ok := notFoundText[e.Code]
-			if !ok {
-				text = "Not found"
-			}
-			httpx.WriteJSON(w, status, map[string]string{"error": text})
+			httpx.WriteJSON(w, status, map[string]string{"error": words(e.Reason, "Not found")})
 		case status == http.StatusUnprocessableEntity && style == railsErrors:
 			httpx.WriteJSON(w, status, railsBody(e))
 		case status == http.StatusUnprocessableEntity:
@@ -152,14 +173,8 @@ func (a *API) errorWriter(style errorStyle) httpx.ErrorWriter {
 func importBody(e *catalog.Error) map[string]string {
 	out := map[string]string{}
 	for _, f := range e.Fields {
-		msg := f.Message
-		if t, ok := codeText[e.Code]; ok {
-			msg = t
-		} else if t, ok := pathText[f.Path]; ok {
-			msg = t
-		}
 		if _, dup := out[f.Path]; !dup {
-			out[f.Path] = msg
+			out[f.Path] = words(f.Reason, f.Message)
 		}
 	}
 	if len(out) == 0 {
@@ -190,10 +205,7 @@ func railsBody(e *catalog.Error) map[string]any {
 		if param == "plans" {
 			param = "plan_ids"
 		}
-		msg := f.Message
-		if t, ok := codeText[e.Code]; ok {
-			msg = t
-		}
+		msg := words(f.Reason, f.Message)
 		code := "invalid"
 		if msg == msgBlank {
 			code = "blank"

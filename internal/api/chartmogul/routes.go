@@ -126,7 +126,7 @@ func (a *API) authenticate(pattern string, style errorStyle, next httpx.HandlerF
 			return err
 		}
 		if a.limiter != nil && !a.limiter.Allow(w, key.ID, time.Minute) {
-			return catalog.Errorf(catalog.KindRateLimited, "TOO_MANY_REQUESTS", "Rate limit exceeded; retry after the time in Retry-After")
+			return httpx.ErrRateLimited
 		}
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
 		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
@@ -187,5 +187,5 @@ func (a *API) unmatched(w http.ResponseWriter, r *http.Request) error {
 		return httpx.WriteJSON(w, http.StatusMethodNotAllowed, codeBody{Code: http.StatusMethodNotAllowed,
 			Message: r.Method + " is not allowed on " + r.URL.Path})
 	}
-	return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "No route for %s %s", r.Method, r.URL.Path)
+	return catalog.Errorf(catalog.KindNotFound, catalog.Missing, "No route for %s %s", r.Method, r.URL.Path)
 }

@@ -81,7 +81,7 @@ func (a *API) undeleteCredit(w http.ResponseWriter, r *http.Request) error {
 	err := a.store.UndeleteCreditEntitlement(r.Context(), tenant(r), r.PathValue("id"))
 	var e *catalog.Error
 	if errors.As(err, &e) && (e.Kind == catalog.KindNotFound || e.Kind == catalog.KindConflict) {
-		return &catalog.Error{Kind: kindDocumented500, Code: e.Code, Message: e.Message}
+		return &catalog.Error{Kind: kindDocumented500, Reason: e.Reason, Message: e.Message}
 	}
 	if err != nil {
 		return err

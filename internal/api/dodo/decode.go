@@ -16,9 +16,9 @@ import (
 // msgBadText is the problem of a string that is not httpx.ValidText.
 const msgBadText = "must be valid UTF-8 text without NUL characters"
 
-// invalid returns a 422 INVALID_REQUEST_BODY error.
+// invalid returns a 422 error for the generic reason Invalid.
 func invalid(format string, args ...any) error {
-	return catalog.Errorf(catalog.KindInvalid, "INVALID_REQUEST_BODY", format, args...)
+	return catalog.Errorf(catalog.KindInvalid, catalog.Invalid, format, args...)
 }
 
 // decodeInto reads a JSON object body into v, for requests where absent
@@ -111,7 +111,7 @@ type query struct {
 
 func (q *query) fail(name, format string, args ...any) {
 	if q.err == nil {
-		q.err = catalog.Errorf(catalog.KindInvalid, "INVALID_QUERY_PARAMS", "%s: %s", name, fmt.Sprintf(format, args...))
+		q.err = catalog.Errorf(catalog.KindInvalid, catalog.InvalidFilter, "%s: %s", name, fmt.Sprintf(format, args...))
 	}
 }
 

@@ -89,7 +89,7 @@ func tenant(r *http.Request) catalog.Tenant {
 	return r.Context().Value(tenantKey{}).(catalog.Tenant)
 }
 
-var errUnauthorized = catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "You are not authorised to perform this action")
+var errUnauthorized = catalog.Errorf(catalog.KindUnauthorized, catalog.Unauthorized, "You are not authorised to perform this action")
 
 // authenticate resolves the bearer key to its tenant. A read-only key may
 // only read.
@@ -107,10 +107,10 @@ func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.Handler
 			return err
 		}
 		if a.limiter != nil && !a.limiter.Allow(w, key.ID, 0) {
-			return catalog.Errorf(catalog.KindRateLimited, "TOO_MANY_REQUESTS", "Rate limit exceeded; retry after the time in Retry-After")
+			return httpx.ErrRateLimited
 		}
 		if key.ReadOnly && mutating {
-			return catalog.Errorf(catalog.KindUnauthorized, "UNAUTHORIZED", "This API key is read-only")
+			return catalog.Errorf(catalog.KindUnauthorized, catalog.Unauthorized, "This API key is read-only")
 		}
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
 		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
@@ -145,10 +145,10 @@ func checkText(pattern string, next httpx.HandlerFunc) httpx.HandlerFunc {
 			if !ok {
 				what = "Object"
 			}
-			return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "%s not found: the id in the path is not valid UTF-8 text", what)
+			return catalog.Errorf(catalog.KindNotFound, catalog.Missing, "%s not found: the id in the path is not valid UTF-8 text", what)
 		}
 		if name, bad := httpx.BadQueryText(r.URL.Query()); bad {
-			return catalog.Errorf(catalog.KindInvalid, "INVALID_QUERY_PARAMS", "%s: %s", name, msgBadText)
+			return catalog.Errorf(catalog.KindInvalid, catalog.InvalidFilter, "%s: %s", name, msgBadText)
 		}
 		return next(w, r)
 	}
@@ -177,5 +177,5 @@ func (a *API) unmatched(w http.ResponseWriter, r *http.Request) error {
 		return httpx.WriteJSON(w, http.StatusMethodNotAllowed, errorBody{Code: "METHOD_NOT_ALLOWED",
 			Message: r.Method + " is not allowed on " + r.URL.Path})
 	}
-	return catalog.Errorf(catalog.KindNotFound, "NOT_FOUND", "No route for %s %s", r.Method, r.URL.Path)
+	return catalog.Errorf(catalog.KindNotFound, catalog.Missing, "No route for %s %s", r.Method, r.URL.Path)
 }
