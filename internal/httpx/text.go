@@ -10,7 +10,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
 )
 
 // Text that reaches the store must be valid UTF-8 without NUL: PostgreSQL
