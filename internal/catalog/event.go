@@ -13,6 +13,9 @@ type Event struct {
 	Type       string // "<kind>.<what happened>", e.g. product.created
 	ObjectKind string // product, product_collection, addon, ..., data_source, plan, plan_group
 	ObjectID   string
+	// Detail says what changed inside the object when the type alone does
+	// not (group.created, items.added, ... for product collections).
+	Detail     string
 	BusinessID string
 	Mode       Mode
 	KeyID      string // the API key that made the change; empty for the CLI
@@ -43,6 +46,7 @@ type Change struct {
 	Type   string
 	Kind   string
 	ID     string
+	Detail string
 	Object any
 }
 

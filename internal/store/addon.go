@@ -32,11 +32,11 @@ func (s *Store) CreateAddon(ctx context.Context, tn catalog.Tenant, a *catalog.A
 	now := s.now()
 	a.ID, a.BusinessID, a.CreatedAt, a.UpdatedAt = s.NewID("adn_"), tn.BusinessID, now, now
 	return wrap("CreateAddon", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		_, err := t.exec(ctx, `INSERT INTO addons (id, business_id, mode, name, description, price, currency, tax_category,
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "addon.created", Kind: "addon", ID: a.ID, Object: a},
+			`INSERT INTO addons (id, business_id, mode, name, description, price, currency, tax_category,
 			image_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, tn.BusinessID, string(tn.Mode), a.Name, a.Description, a.Price, a.Currency, a.TaxCategory,
 			a.ImageID, micros(now), micros(now))
-		return err
 	}))
 }
 
@@ -78,10 +78,10 @@ func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u
 			return err
 		}
 		a.UpdatedAt = s.now()
-		_, err = t.exec(ctx, `UPDATE addons SET name = ?, description = ?, price = ?, currency = ?, tax_category = ?,
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "addon.updated", Kind: "addon", ID: id, Object: a},
+			`UPDATE addons SET name = ?, description = ?, price = ?, currency = ?, tax_category = ?,
 			image_id = ?, updated_at = ? WHERE id = ?`,
 			a.Name, a.Description, a.Price, a.Currency, a.TaxCategory, a.ImageID, micros(a.UpdatedAt), id)
-		return err
 	})
 	return a, wrap("UpdateAddon", err)
 }

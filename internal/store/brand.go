@@ -82,9 +82,9 @@ func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.B
 		if err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, `INSERT INTO brands (business_id, mode, id, is_primary, doc, created_at, updated_at)
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "brand.created", Kind: "brand", ID: b.ID, Object: b},
+			`INSERT INTO brands (business_id, mode, id, is_primary, doc, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, tn.BusinessID, string(tn.Mode), b.ID, false, doc, micros(now), micros(now))
-		return err
 	})
 	if err != nil {
 		return nil, wrap("CreateBrand", err)
@@ -168,9 +168,9 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 		if err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE brands SET doc = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND id = ?",
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "brand.updated", Kind: "brand", ID: id, Object: b},
+			"UPDATE brands SET doc = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND id = ?",
 			doc, micros(b.UpdatedAt), tn.BusinessID, string(tn.Mode), id)
-		return err
 	})
 	if err != nil {
 		return nil, wrap("UpdateBrand", err)

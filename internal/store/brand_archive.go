@@ -42,9 +42,10 @@ func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo 
 		} else if err := s.moveBrandContents(ctx, t, tn, locked, &res); err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE brands SET archived_at = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND id = ?",
+		b.ArchivedAt, b.UpdatedAt = &now, now
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "brand.archived", Kind: "brand", ID: id, Object: b},
+			"UPDATE brands SET archived_at = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND id = ?",
 			micros(now), micros(now), tn.BusinessID, string(tn.Mode), id)
-		return err
 	})
 	return res, wrap("ArchiveBrand", err)
 }
@@ -62,19 +63,20 @@ func (s *Store) moveBrandContents(ctx context.Context, t *tx, tn catalog.Tenant,
 	}
 	now := micros(res.ArchivedAt)
 	for _, m := range []struct {
-		table string
-		n     *int
-	}{{"products", &res.ProductsMoved}, {"product_collections", &res.CollectionsMoved}} {
-		r, err := t.exec(ctx, "UPDATE "+m.table+" SET brand_id = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND brand_id = ?",
+		table, kind string
+		n           *int
+	}{{"products", "product", &res.ProductsMoved}, {"product_collections", "product_collection", &res.CollectionsMoved}} {
+		moved, err := column(ctx, t, "UPDATE "+m.table+" SET brand_id = ?, updated_at = ? WHERE business_id = ? AND mode = ? AND brand_id = ? RETURNING id",
 			res.MovedTo, now, tn.BusinessID, string(tn.Mode), res.BrandID)
 		if err != nil {
 			return err
 		}
-		n, err := r.RowsAffected()
-		if err != nil {
-			return err
+		*m.n = len(moved)
+		for _, id := range moved {
+			if err := s.journal(ctx, t, tn, catalog.Change{Type: m.kind + ".updated", Kind: m.kind, ID: id}); err != nil {
+				return err
+			}
 		}
-		*m.n = int(n)
 	}
 	return nil
 }

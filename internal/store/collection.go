@@ -70,7 +70,7 @@ func (s *Store) CreateCollection(ctx context.Context, tn catalog.Tenant, c *cata
 				return err
 			}
 		}
-		return nil
+		return s.journal(ctx, t, tn, catalog.Change{Type: "product_collection.created", Kind: "product_collection", ID: c.ID})
 	})
 	return wrap("CreateCollection", s.membershipError(ctx, tn, c.ID, ids, err))
 }

@@ -64,12 +64,12 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 				}
 			}
 		}
-		_, err = t.exec(ctx, `UPDATE product_collections SET brand_id = ?, name = ?, description = ?, image_id = ?,
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.updated", Kind: "product_collection", ID: id},
+			`UPDATE product_collections SET brand_id = ?, name = ?, description = ?, image_id = ?,
 			effective_at_on_downgrade = ?, effective_at_on_upgrade = ?, on_payment_failure = ?,
 			proration_billing_mode_on_downgrade = ?, proration_billing_mode_on_upgrade = ?, updated_at = ?
 			WHERE id = ?`, c.BrandID, c.Name, c.Description, c.ImageID, c.EffectiveAtOnDowngrade, c.EffectiveAtOnUpgrade,
 			c.OnPaymentFailure, c.ProrationOnDowngrade, c.ProrationOnUpgrade, micros(s.now()), id)
-		return err
 	}))
 }
 
@@ -87,8 +87,8 @@ func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id str
 		if _, err := t.exec(ctx, "UPDATE collection_items SET active = ? WHERE collection_id = ?", false, id); err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
-		return err
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.archived", Kind: "product_collection", ID: id},
+			"UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
 	}))
 }
 
@@ -140,8 +140,8 @@ func (s *Store) UnarchiveCollection(ctx context.Context, tn catalog.Tenant, id s
 		if _, err := t.exec(ctx, "UPDATE collection_items SET active = ? WHERE collection_id = ?", true, id); err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", false, micros(s.now()), id)
-		return err
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.unarchived", Kind: "product_collection", ID: id},
+			"UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", false, micros(s.now()), id)
 	})
 	if err := s.membershipError(ctx, tn, id, nil, err); err != nil {
 		return nil, wrap("UnarchiveCollection", err)

@@ -77,8 +77,10 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 			return err
 		}
 		var err error
-		groupID, err = s.insertGroup(ctx, t, collectionID, g, next)
-		return err
+		if groupID, err = s.insertGroup(ctx, t, collectionID, g, next); err != nil {
+			return err
+		}
+		return s.touchCollection(ctx, t, tn, collectionID, "group.created")
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, wrap("CreateGroup", err)
@@ -169,14 +171,16 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 				}
 			}
 		}
-		return s.touchCollection(ctx, t, collectionID)
+		return s.touchCollection(ctx, t, tn, collectionID, "group.updated")
 	})
 	return wrap("UpdateGroup", s.membershipError(ctx, tn, collectionID, nil, err))
 }
 
-func (s *Store) touchCollection(ctx context.Context, t *tx, id string) error {
-	_, err := t.exec(ctx, "UPDATE product_collections SET updated_at = ? WHERE id = ?", micros(s.now()), id)
-	return err
+// touchCollection records a change inside a collection (detail says
+// which) as a product_collection.updated event.
+func (s *Store) touchCollection(ctx context.Context, t *tx, tn catalog.Tenant, id, detail string) error {
+	return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.updated", Kind: "product_collection", ID: id, Detail: detail},
+		"UPDATE product_collections SET updated_at = ? WHERE id = ?", micros(s.now()), id)
 }
 
 // mustKeepProducts fails unless the collection keeps a product after
@@ -212,7 +216,7 @@ func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		if _, err := t.exec(ctx, "DELETE FROM collection_groups WHERE id = ?", groupID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, collectionID)
+		return s.touchCollection(ctx, t, tn, collectionID, "group.deleted")
 	}))
 }
 
@@ -247,7 +251,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		if err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, collectionID)
+		return s.touchCollection(ctx, t, tn, collectionID, "items.added")
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, wrap("AddItems", err)
@@ -292,7 +296,7 @@ func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID,
 		if _, err := t.exec(ctx, "UPDATE collection_items SET status = ? WHERE id = ?", status, itemID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, collectionID)
+		return s.touchCollection(ctx, t, tn, collectionID, "item.updated")
 	}))
 }
 
@@ -311,6 +315,6 @@ func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID,
 		if _, err := t.exec(ctx, "DELETE FROM collection_items WHERE id = ?", itemID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, collectionID)
+		return s.touchCollection(ctx, t, tn, collectionID, "item.deleted")
 	}))
 }

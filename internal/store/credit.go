@@ -44,7 +44,8 @@ func (s *Store) CreateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 		if err := nameFree(ctx, t, tn, c.Name, ""); err != nil {
 			return err
 		}
-		_, err := t.exec(ctx, `INSERT INTO credit_entitlements (id, business_id, mode, name, description, precision_digits, unit,
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.created", Kind: "credit_entitlement", ID: c.ID, Object: c},
+			`INSERT INTO credit_entitlements (id, business_id, mode, name, description, precision_digits, unit,
 			expires_after_days, rollover_enabled, rollover_percentage, rollover_timeframe_count, rollover_timeframe_interval,
 			max_rollover_count, overage_enabled, overage_behavior, overage_limit, currency, price_per_unit, deleted,
 			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -52,7 +53,6 @@ func (s *Store) CreateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 			c.RolloverEnabled, c.RolloverPercentage, c.RolloverTimeframeCount, c.RolloverTimeframeInterval,
 			c.MaxRolloverCount, c.OverageEnabled, c.OverageBehavior, c.OverageLimit, c.Currency, c.PricePerUnit, false,
 			micros(now), micros(now))
-		return err
 	})
 	return wrap("CreateCreditEntitlement", creditNameError(c.Name, err))
 }
@@ -139,14 +139,15 @@ func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 		if err := nameFree(ctx, t, tn, c.Name, id); err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, `UPDATE credit_entitlements SET name = ?, description = ?, unit = ?, expires_after_days = ?,
+		c.UpdatedAt = s.now()
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.updated", Kind: "credit_entitlement", ID: id, Object: c},
+			`UPDATE credit_entitlements SET name = ?, description = ?, unit = ?, expires_after_days = ?,
 			rollover_enabled = ?, rollover_percentage = ?, rollover_timeframe_count = ?, rollover_timeframe_interval = ?,
 			max_rollover_count = ?, overage_enabled = ?, overage_behavior = ?, overage_limit = ?, currency = ?,
 			price_per_unit = ?, updated_at = ? WHERE id = ?`,
 			c.Name, c.Description, c.Unit, c.ExpiresAfterDays, c.RolloverEnabled, c.RolloverPercentage,
 			c.RolloverTimeframeCount, c.RolloverTimeframeInterval, c.MaxRolloverCount, c.OverageEnabled,
-			c.OverageBehavior, c.OverageLimit, c.Currency, c.PricePerUnit, micros(s.now()), id)
-		return err
+			c.OverageBehavior, c.OverageLimit, c.Currency, c.PricePerUnit, micros(c.UpdatedAt), id)
 	})
 	return wrap("UpdateCreditEntitlement", creditNameError(name, err))
 }
@@ -162,9 +163,10 @@ func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 		if c.Deleted {
 			return catalog.Errorf(catalog.KindGone, catalog.CreditEntitlementDeleted, "Credit entitlement %s is already deleted", id)
 		}
-		now := micros(s.now())
-		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
-		return err
+		c.Deleted, c.UpdatedAt = true, s.now()
+		now := micros(c.UpdatedAt)
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.deleted", Kind: "credit_entitlement", ID: id, Object: c},
+			"UPDATE credit_entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
 	}))
 }
 
@@ -180,8 +182,8 @@ func (s *Store) UndeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant
 		if !c.Deleted {
 			return catalog.Errorf(catalog.KindConflict, catalog.CreditEntitlementNotDeleted, "Credit entitlement %s is not deleted", id)
 		}
-		_, err = t.exec(ctx, "UPDATE credit_entitlements SET deleted = ?, deleted_at = NULL, updated_at = ? WHERE id = ?",
-			false, micros(s.now()), id)
-		return err
+		c.Deleted, c.UpdatedAt = false, s.now()
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.undeleted", Kind: "credit_entitlement", ID: id, Object: c},
+			"UPDATE credit_entitlements SET deleted = ?, deleted_at = NULL, updated_at = ? WHERE id = ?", false, micros(c.UpdatedAt), id)
 	}))
 }

@@ -44,7 +44,10 @@ func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *cata
 		if kind, _ := violation(err); kind == violationUnique {
 			return ErrDataSourceNameTaken
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.journal(ctx, t, tn, catalog.Change{Type: "data_source.created", Kind: "data_source", ID: d.ID, Object: d})
 	}))
 }
 
@@ -85,19 +88,22 @@ func (s *Store) ListDataSources(ctx context.Context, tn catalog.Tenant, f catalo
 // plans leave every plan group they were in.
 func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
 	return wrap("DeleteDataSource", s.db.write(ctx, func(ctx context.Context, t *tx) error {
+		if err := s.lockDataSource(ctx, t, tn, id); err != nil {
+			return err
+		}
 		if err := s.lockDataSourcePlans(ctx, t, tn, id); err != nil {
 			return err
 		}
-		// The foreign keys cascade to plans and from them to memberships.
-		res, err := t.exec(ctx, "DELETE FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
-			id, tn.BusinessID, string(tn.Mode))
-		if err != nil {
+		// Recorded before the rows go, so each event holds the final state.
+		if err := s.journalPlansDeleted(ctx, t, tn, id); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrDataSourceNotFound
+		if err := s.journal(ctx, t, tn, catalog.Change{Type: "data_source.deleted", Kind: "data_source", ID: id}); err != nil {
+			return err
 		}
-		return nil
+		// The foreign keys cascade to plans and from them to memberships.
+		_, err := t.exec(ctx, "DELETE FROM data_sources WHERE id = ?", id)
+		return err
 	}))
 }
 
@@ -105,22 +111,45 @@ func (s *Store) DeleteDataSource(ctx context.Context, tn catalog.Tenant, id stri
 // leave their plan groups) and keeps the source itself.
 func (s *Store) EmptyDataSource(ctx context.Context, tn catalog.Tenant, id string) error {
 	return wrap("EmptyDataSource", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		q := "SELECT id FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?"
-		q = s.lockClause(q, "FOR UPDATE")
-		var found string
-		err := t.queryRow(ctx, q, id, tn.BusinessID, string(tn.Mode)).Scan(&found)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrDataSourceNotFound
-		}
-		if err != nil {
+		if err := s.lockDataSource(ctx, t, tn, id); err != nil {
 			return err
 		}
 		if err := s.lockDataSourcePlans(ctx, t, tn, id); err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, "DELETE FROM plans WHERE data_source_id = ?", id)
+		if err := s.journalPlansDeleted(ctx, t, tn, id); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, "DELETE FROM plans WHERE data_source_id = ?", id)
 		return err
 	}))
+}
+
+// lockDataSource checks that a data source of the tenant exists, locking
+// it on PostgreSQL.
+func (s *Store) lockDataSource(ctx context.Context, t *tx, tn catalog.Tenant, id string) error {
+	var found string
+	err := t.queryRow(ctx, s.lockClause("SELECT id FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?", "FOR UPDATE"),
+		id, tn.BusinessID, string(tn.Mode)).Scan(&found)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrDataSourceNotFound
+	}
+	return err
+}
+
+// journalPlansDeleted records the deletion of every plan of a data source,
+// before the plans go.
+func (s *Store) journalPlansDeleted(ctx context.Context, t *tx, tn catalog.Tenant, dataSourceID string) error {
+	plans, err := column(ctx, t, "SELECT id FROM plans WHERE data_source_id = ? ORDER BY id", dataSourceID)
+	if err != nil {
+		return err
+	}
+	for _, id := range plans {
+		if err := s.journal(ctx, t, tn, catalog.Change{Type: "plan.deleted", Kind: "plan", ID: id}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lockDataSourcePlans locks a source's plans in id order on PostgreSQL

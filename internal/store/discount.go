@@ -86,7 +86,10 @@ func (s *Store) CreateDiscount(ctx context.Context, tn catalog.Tenant, d *catalo
 				optMicros(d.StartsAt), optMicros(d.ExpiresAt), micros(now), micros(now), doc); err != nil {
 				return err
 			}
-			return s.insertRestrictions(ctx, t, d)
+			if err := s.insertRestrictions(ctx, t, d); err != nil {
+				return err
+			}
+			return s.journal(ctx, t, tn, catalog.Change{Type: "discount.created", Kind: "discount", ID: d.ID, Object: d})
 		})
 		// A generated code that collides (about 2^-82 per pair) is
 		// simply drawn again.
@@ -182,10 +185,10 @@ func (s *Store) UpdateDiscount(ctx context.Context, tn catalog.Tenant, id string
 		if err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, `UPDATE discounts SET code = ?, type = ?, amount = ?, usage_limit = ?, starts_at = ?, expires_at = ?,
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "discount.updated", Kind: "discount", ID: id, Object: d},
+			`UPDATE discounts SET code = ?, type = ?, amount = ?, usage_limit = ?, starts_at = ?, expires_at = ?,
 			updated_at = ?, doc = ? WHERE id = ?`, d.Code, d.Type, d.Amount, d.UsageLimit, optMicros(d.StartsAt), optMicros(d.ExpiresAt),
 			micros(d.UpdatedAt), doc, id)
-		return err
 	})
 	if err != nil {
 		code := ""
@@ -215,23 +218,13 @@ func (s *Store) lockDiscount(ctx context.Context, t *tx, tn catalog.Tenant, wher
 // DeleteDiscount soft-deletes a live discount, which frees its code.
 func (s *Store) DeleteDiscount(ctx context.Context, tn catalog.Tenant, id string) error {
 	return wrap("DeleteDiscount", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		now := micros(s.now())
-		res, err := t.exec(ctx, `UPDATE discounts SET deleted_at = ?, updated_at = ?
-			WHERE id = ? AND business_id = ? AND mode = ? AND deleted_at IS NULL`, now, now, id, tn.BusinessID, string(tn.Mode))
+		d, err := s.lockDiscount(ctx, t, tn, "d.id = ?", id)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmpErr(err, catalog.NotFound("Discount", id))
-		}
-		return nil
+		d.UpdatedAt = s.now()
+		now := micros(d.UpdatedAt)
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "discount.deleted", Kind: "discount", ID: id, Object: d},
+			"UPDATE discounts SET deleted_at = ?, updated_at = ? WHERE id = ?", now, now, id)
 	}))
-}
-
-// cmpErr returns err when set, else fallback.
-func cmpErr(err, fallback error) error {
-	if err != nil {
-		return err
-	}
-	return fallback
 }

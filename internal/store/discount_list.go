@@ -61,8 +61,8 @@ func (s *Store) RedeemDiscount(ctx context.Context, tn catalog.Tenant, code stri
 			return err
 		}
 		d.TimesUsed++
-		_, err = t.exec(ctx, "UPDATE discounts SET times_used = ? WHERE id = ?", d.TimesUsed, d.ID)
-		return err
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "discount.updated", Kind: "discount", ID: d.ID, Object: d},
+			"UPDATE discounts SET times_used = ? WHERE id = ?", d.TimesUsed, d.ID)
 	})
 	if err != nil {
 		return nil, wrap("RedeemDiscount", err)

@@ -62,11 +62,11 @@ func (s *Store) CreateEntitlement(ctx context.Context, tn catalog.Tenant, e *cat
 	now := s.now()
 	e.ID, e.BusinessID, e.CreatedAt, e.UpdatedAt = s.NewID("ent_"), tn.BusinessID, now, now
 	return wrap("CreateEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		_, err := t.exec(ctx, `INSERT INTO entitlements (id, business_id, mode, name, description, integration_type, config,
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "entitlement.created", Kind: "entitlement", ID: e.ID, Object: e},
+			`INSERT INTO entitlements (id, business_id, mode, name, description, integration_type, config,
 			metadata, deleted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, tn.BusinessID, string(tn.Mode), e.Name, e.Description, e.IntegrationType, config, metadata, false,
 			micros(now), micros(now))
-		return err
 	}))
 }
 
@@ -114,9 +114,9 @@ func (s *Store) UpdateEntitlement(ctx context.Context, tn catalog.Tenant, id str
 			return err
 		}
 		e.UpdatedAt = s.now()
-		_, err = t.exec(ctx, "UPDATE entitlements SET name = ?, description = ?, config = ?, metadata = ?, updated_at = ? WHERE id = ?",
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "entitlement.updated", Kind: "entitlement", ID: id, Object: e},
+			"UPDATE entitlements SET name = ?, description = ?, config = ?, metadata = ?, updated_at = ? WHERE id = ?",
 			e.Name, e.Description, config, metadata, micros(e.UpdatedAt), id)
-		return err
 	})
 	return e, wrap("UpdateEntitlement", err)
 }
@@ -125,12 +125,14 @@ func (s *Store) UpdateEntitlement(ctx context.Context, tn catalog.Tenant, id str
 // products that name it no longer show it.
 func (s *Store) DeleteEntitlement(ctx context.Context, tn catalog.Tenant, id string) error {
 	return wrap("DeleteEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := s.lockEntitlement(ctx, t, tn, id); err != nil {
+		e, err := s.lockEntitlement(ctx, t, tn, id)
+		if err != nil {
 			return err
 		}
-		now := micros(s.now())
-		_, err := t.exec(ctx, "UPDATE entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
-		return err
+		e.UpdatedAt = s.now()
+		now := micros(e.UpdatedAt)
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "entitlement.deleted", Kind: "entitlement", ID: id, Object: e},
+			"UPDATE entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
 	}))
 }
 

@@ -74,19 +74,19 @@ func (s *Store) journal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalo
 		return fmt.Errorf("store: render %s %s for the journal: %w", ch.Kind, ch.ID, err)
 	}
 	a := actorOf(ctx)
-	_, err = t.exec(ctx, `INSERT INTO events (id, business_id, mode, type, object_kind, object_id, key_id, request_id, created_at, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.NewID("evt_"), tn.BusinessID, string(tn.Mode), ch.Type, ch.Kind, ch.ID,
+	_, err = t.exec(ctx, `INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, created_at, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.NewID("evt_"), tn.BusinessID, string(tn.Mode), ch.Type, ch.Kind, ch.ID, ch.Detail,
 		a.KeyID, a.RequestID, micros(s.now()), string(data))
 	return err
 }
 
-const eventColumns = "position, txid, id, business_id, mode, type, object_kind, object_id, key_id, request_id, test_clock, created_at, data"
+const eventColumns = "position, txid, id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, test_clock, created_at, data"
 
 func scanEvent(sc scanner) (catalog.Event, error) {
 	var e catalog.Event
 	var mode, data string
 	var at int64
-	err := sc.Scan(&e.Position.Sequence, &e.Position.TxID, &e.ID, &e.BusinessID, &mode, &e.Type, &e.ObjectKind, &e.ObjectID,
+	err := sc.Scan(&e.Position.Sequence, &e.Position.TxID, &e.ID, &e.BusinessID, &mode, &e.Type, &e.ObjectKind, &e.ObjectID, &e.Detail,
 		&e.KeyID, &e.RequestID, &e.TestClock, &at, &data)
 	e.Mode, e.CreatedAt, e.Data = catalog.Mode(mode), fromMicros(at), json.RawMessage(data)
 	return e, err
@@ -152,4 +152,13 @@ func (s *Store) ObjectAsOf(ctx context.Context, tn catalog.Tenant, objectID stri
 // how many it removed.
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
 	return s.db.writeStatement(ctx, "DELETE FROM events WHERE created_at < ?", micros(before))
+}
+
+// execJournal runs one statement of a write and, once it succeeded,
+// records ch.
+func (s *Store) execJournal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalog.Change, query string, args ...any) error {
+	if _, err := t.exec(ctx, query, args...); err != nil {
+		return err
+	}
+	return s.journal(ctx, t, tn, ch)
 }

@@ -51,12 +51,12 @@ func (s *Store) CreateMeter(ctx context.Context, tn catalog.Tenant, m *catalog.M
 	now := s.now()
 	m.ID, m.BusinessID, m.Archived, m.CreatedAt, m.UpdatedAt = s.NewID("mtr_"), tn.BusinessID, false, now, now
 	return wrap("CreateMeter", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		_, err := t.exec(ctx, `INSERT INTO meters (id, business_id, mode, name, description, event_name, measurement_unit,
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "meter.created", Kind: "meter", ID: m.ID, Object: m},
+			`INSERT INTO meters (id, business_id, mode, name, description, event_name, measurement_unit,
 			aggregation_type, aggregation_key, filter, archived, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			m.ID, tn.BusinessID, string(tn.Mode), m.Name, m.Description, m.EventName, m.MeasurementUnit,
 			m.Aggregation.Type, m.Aggregation.Key, filter, false, micros(now), micros(now))
-		return err
 	}))
 }
 
@@ -92,7 +92,11 @@ func (s *Store) SetMeterArchived(ctx context.Context, tn catalog.Tenant, id stri
 		if err != nil || cur == archived {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE meters SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(s.now()), id)
-		return err
+		typ := "meter.unarchived"
+		if archived {
+			typ = "meter.archived"
+		}
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: typ, Kind: "meter", ID: id},
+			"UPDATE meters SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(s.now()), id)
 	}))
 }

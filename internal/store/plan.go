@@ -66,7 +66,10 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 			// The source was deleted after the lookup above.
 			return ErrPlanDataSourceUnknown
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.journal(ctx, t, tn, catalog.Change{Type: "plan.created", Kind: "plan", ID: p.ID, Object: p})
 	}))
 }
 
@@ -127,9 +130,9 @@ func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u 
 		if err := pr.Err(); err != nil {
 			return err
 		}
-		_, err = t.exec(ctx, "UPDATE plans SET name = ?, interval_count = ?, interval_unit = ?, updated_at = ? WHERE id = ?",
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "plan.updated", Kind: "plan", ID: id, Object: &p},
+			"UPDATE plans SET name = ?, interval_count = ?, interval_unit = ?, updated_at = ? WHERE id = ?",
 			p.Name, p.IntervalCount, p.IntervalUnit, micros(s.now()), id)
-		return err
 	})
 	return p, wrap("UpdatePlan", err)
 }
@@ -138,13 +141,20 @@ func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u 
 // was in, and the groups stay.
 func (s *Store) DeletePlan(ctx context.Context, tn catalog.Tenant, id string) error {
 	return wrap("DeletePlan", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		res, err := t.exec(ctx, "DELETE FROM plans WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
+		var found string
+		err := t.queryRow(ctx, s.lockClause("SELECT id FROM plans WHERE id = ? AND business_id = ? AND mode = ?", "FOR UPDATE"),
+			id, tn.BusinessID, string(tn.Mode)).Scan(&found)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrPlanNotFound
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrPlanNotFound
+		// Recorded before the row goes, so the event holds its final state.
+		if err := s.journal(ctx, t, tn, catalog.Change{Type: "plan.deleted", Kind: "plan", ID: id}); err != nil {
+			return err
 		}
-		return nil
+		_, err = t.exec(ctx, "DELETE FROM plans WHERE id = ?", id)
+		return err
 	}))
 }

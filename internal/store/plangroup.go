@@ -45,7 +45,10 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 		}
 		n, err := s.setPlanGroupPlans(ctx, t, tn, g.ID, planIDs)
 		g.PlansCount = n
-		return err
+		if err != nil {
+			return err
+		}
+		return s.journal(ctx, t, tn, catalog.Change{Type: "plan_group.created", Kind: "plan_group", ID: g.ID, Object: g})
 	}))
 }
 
@@ -188,11 +191,12 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 		if _, err := t.exec(ctx, "UPDATE plan_groups SET name = ?, updated_at = ? WHERE id = ?", g.Name, micros(s.now()), id); err != nil {
 			return err
 		}
-		if u.Plans == nil {
-			return nil
+		if u.Plans != nil {
+			if g.PlansCount, err = s.setPlanGroupPlans(ctx, t, tn, id, *u.Plans); err != nil {
+				return err
+			}
 		}
-		g.PlansCount, err = s.setPlanGroupPlans(ctx, t, tn, id, *u.Plans)
-		return err
+		return s.journal(ctx, t, tn, catalog.Change{Type: "plan_group.updated", Kind: "plan_group", ID: id, Object: &g})
 	})
 	return g, wrap("UpdatePlanGroup", err)
 }
@@ -200,24 +204,23 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 // DeletePlanGroup deletes a plan group of the tenant; its plans stay.
 func (s *Store) DeletePlanGroup(ctx context.Context, tn catalog.Tenant, id string) error {
 	return wrap("DeletePlanGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
+		// Lock as every writer does: the group, then its memberships in
+		// plan order (as a data source delete does), before the cascade
+		// would take them in any order.
+		g, err := getPlanGroup(ctx, t, tn, id, s.lockClause("", "FOR UPDATE OF g"))
+		if err != nil {
+			return err
+		}
 		if s.engine == Postgres {
-			// Lock as every writer does: the group, then its memberships in
-			// plan order (as a data source delete does), before the cascade
-			// would take them in any order.
-			if _, err := getPlanGroup(ctx, t, tn, id, " FOR UPDATE OF g"); err != nil {
-				return err
-			}
 			if err := lockRows(ctx, t, "SELECT plan_id FROM plan_group_plans WHERE plan_group_id = ? ORDER BY plan_id FOR UPDATE", id); err != nil {
 				return err
 			}
 		}
-		res, err := t.exec(ctx, "DELETE FROM plan_groups WHERE id = ? AND business_id = ? AND mode = ?", id, tn.BusinessID, string(tn.Mode))
-		if err != nil {
+		// Recorded before the row goes, so the event holds its final state.
+		if err := s.journal(ctx, t, tn, catalog.Change{Type: "plan_group.deleted", Kind: "plan_group", ID: id, Object: &g}); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrPlanGroupNotFound
-		}
-		return nil
+		_, err = t.exec(ctx, "DELETE FROM plan_groups WHERE id = ?", id)
+		return err
 	}))
 }

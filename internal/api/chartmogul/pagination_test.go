@@ -56,14 +56,12 @@ func TestPagination(t *testing.T) {
 		k := h.keys["a"]
 		// Half the plans share one instant, so the id must break ties.
 		base := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-		n := 0
-		st.Now = func() time.Time {
-			n++
-			return base.Add(time.Duration(min(n, 6)) * time.Millisecond)
-		}
+		now := base
+		st.Now = func() time.Time { return now }
 		ds := h.dataSource(k, "One")
 		var want []string
 		for i := 0; i < 11; i++ {
+			now = base.Add(time.Duration(min(i+1, 5)) * time.Millisecond)
 			want = append(want, h.plan(k, ds, fmt.Sprint("p", i), ""))
 		}
 		g := h.create("/v1/plan_groups", k, `{"name":"G","plans":["`+want[0]+`","`+want[3]+`","`+want[4]+`","`+want[9]+`"]}`)

@@ -10,6 +10,7 @@ CREATE TABLE events (
     type        TEXT NOT NULL,
     object_kind TEXT NOT NULL,
     object_id   TEXT NOT NULL,
+    detail      TEXT NOT NULL,
     key_id      TEXT NOT NULL,
     request_id  TEXT NOT NULL,
     test_clock  INTEGER NOT NULL DEFAULT 0,
