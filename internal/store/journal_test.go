@@ -147,3 +147,127 @@ func TestJournalConsumersMissNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryWriteIsJournaled runs each write use case of both faces once
+// and checks the journal holds exactly the expected events, in order.
+func TestEveryWriteIsJournaled(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn := storetest.Tenant(t, st)
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		var want []string
+		expect := func(types ...string) { want = append(want, types...) }
+
+		a := seat()
+		must(st.CreateAddon(ctx, tn, a))
+		_, err := st.UpdateAddon(ctx, tn, a.ID, &catalog.AddonPatch{Name: ptr("Seats")})
+		must(err)
+		expect("addon.created", "addon.updated")
+
+		m := calls()
+		must(st.CreateMeter(ctx, tn, m))
+		must(st.SetMeterArchived(ctx, tn, m.ID, true))
+		must(st.SetMeterArchived(ctx, tn, m.ID, true)) // no change, no event
+		must(st.SetMeterArchived(ctx, tn, m.ID, false))
+		expect("meter.created", "meter.archived", "meter.unarchived")
+
+		e := flag("Pro")
+		must(st.CreateEntitlement(ctx, tn, e))
+		_, err = st.UpdateEntitlement(ctx, tn, e.ID, &catalog.EntitlementPatch{Name: ptr("Pro+")})
+		must(err)
+		must(st.DeleteEntitlement(ctx, tn, e.ID))
+		expect("entitlement.created", "entitlement.updated", "entitlement.deleted")
+
+		c := tokens("Tokens")
+		must(st.CreateCreditEntitlement(ctx, tn, c))
+		must(st.UpdateCreditEntitlement(ctx, tn, c.ID, &catalog.CreditEntitlementPatch{Name: ptr("Credits")}))
+		must(st.DeleteCreditEntitlement(ctx, tn, c.ID))
+		must(st.UndeleteCreditEntitlement(ctx, tn, c.ID))
+		expect("credit_entitlement.created", "credit_entitlement.updated", "credit_entitlement.deleted", "credit_entitlement.undeleted")
+
+		b, err := st.CreateBrand(ctx, tn, &catalog.BrandPatch{Name: ptr("Side")})
+		must(err)
+		_, err = st.UpdateBrand(ctx, tn, b.ID, &catalog.BrandPatch{Name: ptr("Side brand")})
+		must(err)
+		p := oneTime("On the side brand", 100)
+		p.BrandID = b.ID
+		must(st.CreateProduct(ctx, tn, p))
+		_, err = st.ArchiveBrand(ctx, tn, b.ID, tn.BusinessID)
+		must(err)
+		expect("brand.created", "brand.updated", "product.created", "product.updated", "brand.archived")
+
+		d := &catalog.Discount{Code: "SAVE10", Type: "percentage", Amount: 1000}
+		must(st.CreateDiscount(ctx, tn, d))
+		_, err = st.UpdateDiscount(ctx, tn, d.ID, &catalog.DiscountPatch{Name: ptr("Ten off")})
+		must(err)
+		_, err = st.RedeemDiscount(ctx, tn, "SAVE10")
+		must(err)
+		must(st.DeleteDiscount(ctx, tn, d.ID))
+		expect("discount.created", "discount.updated", "discount.updated", "discount.deleted")
+
+		ids := products(t, st, tn, 3)
+		expect("product.created", "product.created", "product.created")
+		col := newCollection(t, st, tn, group(name("Monthly"), ids[0]))
+		must(st.UpdateCollection(ctx, tn, col, &catalog.CollectionPatch{Name: ptr("Plans 2")}))
+		g, err := st.CreateGroup(ctx, tn, col, group(name("Yearly"), ids[1]))
+		must(err)
+		must(st.UpdateGroup(ctx, tn, col, g.ID, &catalog.GroupPatch{Name: catalog.Some("Annual")}))
+		items, err := st.AddItems(ctx, tn, col, g.ID, []catalog.ItemInput{{ProductID: ids[2], Status: true}})
+		must(err)
+		must(st.UpdateItem(ctx, tn, col, g.ID, items[0].ID, false))
+		must(st.DeleteItem(ctx, tn, col, g.ID, items[0].ID))
+		must(st.DeleteGroup(ctx, tn, col, g.ID))
+		must(st.ArchiveCollection(ctx, tn, col))
+		_, err = st.UnarchiveCollection(ctx, tn, col)
+		must(err)
+		expect("product_collection.created", "product_collection.updated", "product_collection.updated", "product_collection.updated",
+			"product_collection.updated", "product_collection.updated", "product_collection.updated", "product_collection.updated",
+			"product_collection.archived", "product_collection.unarchived")
+
+		ds := &catalog.DataSource{Name: "Billing"}
+		must(st.CreateDataSource(ctx, tn, ds))
+		pl := &catalog.Plan{DataSourceID: ds.ID, Name: "Gold", IntervalCount: 1, IntervalUnit: "month"}
+		must(st.CreatePlan(ctx, tn, pl))
+		_, err = st.UpdatePlan(ctx, tn, pl.ID, &catalog.PlanPatch{Name: ptr("Platinum")})
+		must(err)
+		other := &catalog.Plan{DataSourceID: ds.ID, Name: "Silver", IntervalCount: 1, IntervalUnit: "month"}
+		must(st.CreatePlan(ctx, tn, other))
+		pg := &catalog.PlanGroup{Name: "Tiers"}
+		must(st.CreatePlanGroup(ctx, tn, pg, []string{pl.ID, other.ID}))
+		_, err = st.UpdatePlanGroup(ctx, tn, pg.ID, &catalog.PlanGroupPatch{Name: ptr("All tiers")})
+		must(err)
+		must(st.DeletePlan(ctx, tn, other.ID))
+		must(st.DeletePlanGroup(ctx, tn, pg.ID))
+		must(st.DeleteDataSource(ctx, tn, ds.ID))
+		expect("data_source.created", "plan.created", "plan.updated", "plan.created", "plan_group.created", "plan_group.updated",
+			"plan.deleted", "plan_group.deleted", "plan.deleted", "data_source.deleted")
+
+		var got []string
+		var after *catalog.EventPosition
+		for {
+			list, err := st.ListEvents(ctx, tn, catalog.EventFilter{Ascending: true, After: after, Limit: 50})
+			must(err)
+			for _, e := range list.Items {
+				got = append(got, e.Type)
+				pos := e.Position
+				after = &pos
+			}
+			if !list.More {
+				break
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d events, want %d:\n got %v\nwant %v", len(got), len(want), got, want)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("event %d: %s, want %s", i, got[i], want[i])
+			}
+		}
+	})
+}
