@@ -52,6 +52,7 @@ func New(st *store.Store, logger *slog.Logger) *API {
 		a.mux.Handle(rt.Pattern, httpx.Adapt(a.errorWriter(rt.style), a.authenticate(rt.Pattern, rt.style, checkText(rt.Pattern, rt.Handler))))
 	}
 	a.mux.Handle("/", httpx.Adapt(a.errorWriter(importErrors), a.unmatched))
+	a.registerRenderers()
 	return a
 }
 
@@ -129,7 +130,8 @@ func (a *API) authenticate(pattern string, style errorStyle, next httpx.HandlerF
 			return httpx.ErrRateLimited
 		}
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
-		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
+		ctx := store.WithActor(r.Context(), store.Actor{KeyID: key.ID, RequestID: httpx.RequestID(r.Context())})
+		r = r.WithContext(context.WithValue(ctx, tenantKey{}, tn))
 		if mutating {
 			if err := httpx.CheckIdempotencyKey(r); err != nil {
 				return err

@@ -45,6 +45,7 @@ func New(st *store.Store, logger *slog.Logger) *API {
 		a.mux.Handle(rt.Pattern, httpx.Adapt(a.writeError, a.authenticate(rt.Pattern, checkText(rt.Pattern, rt.Handler))))
 	}
 	a.mux.Handle("/", httpx.Adapt(a.writeError, a.unmatched))
+	a.registerRenderers()
 	return a
 }
 
@@ -113,7 +114,8 @@ func (a *API) authenticate(pattern string, next httpx.HandlerFunc) httpx.Handler
 			return catalog.Errorf(catalog.KindUnauthorized, catalog.Unauthorized, "This API key is read-only")
 		}
 		tn := catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}
-		r = r.WithContext(context.WithValue(r.Context(), tenantKey{}, tn))
+		ctx := store.WithActor(r.Context(), store.Actor{KeyID: key.ID, RequestID: httpx.RequestID(r.Context())})
+		r = r.WithContext(context.WithValue(ctx, tenantKey{}, tn))
 		if mutating {
 			if err := httpx.CheckIdempotencyKey(r); err != nil {
 				return err

@@ -1,0 +1,76 @@
+package dodo
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/store"
+)
+
+// The journal records each object of this face as the face renders it.
+// A renderer runs inside the writing transaction: the store calls it
+// makes with ctx see the write. Where the use case hands the object over
+// (ch.Object) it is rendered as written; otherwise it is read back.
+
+// registerRenderers makes the store render this face's objects for the
+// journal.
+func (a *API) registerRenderers() {
+	render := map[string]store.Renderer{
+		"product": func(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
+			p, ok := ch.Object.(*catalog.Product)
+			if !ok {
+				var err error
+				if p, err = a.store.GetProduct(ctx, tn, ch.ID); err != nil {
+					return nil, err
+				}
+			}
+			refs, err := a.store.LoadProductRefs(ctx, tn, []*catalog.Product{p})
+			if err != nil {
+				return nil, err
+			}
+			return json.Marshal(productResponse(p, refs))
+		},
+		"product_collection": func(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
+			c, err := a.store.GetCollection(ctx, tn, ch.ID)
+			if err != nil {
+				return nil, err
+			}
+			var ps []*catalog.Product
+			for _, g := range c.Groups {
+				for _, it := range g.Items {
+					ps = append(ps, it.Product)
+				}
+			}
+			refs, err := a.store.LoadProductRefs(ctx, tn, ps)
+			if err != nil {
+				return nil, err
+			}
+			return json.Marshal(collectionResponse(c, refs))
+		},
+		"addon":              renderAs(a.store.GetAddon, addonResponse),
+		"meter":              renderAs(a.store.GetMeter, meterResponse),
+		"entitlement":        renderAs(a.store.GetEntitlement, entitlementResponse),
+		"credit_entitlement": renderAs(a.store.GetCreditEntitlement, creditResponse),
+		"brand":              renderAs(a.store.GetBrand, brandResponse),
+		"discount":           renderAs(a.store.GetDiscount, discountResponse),
+	}
+	for kind, r := range render {
+		a.store.RenderEvents(kind, r)
+	}
+}
+
+// renderAs renders the change's object of type *T with response, reading
+// it with get when the use case did not hand it over.
+func renderAs[T, O any](get func(context.Context, catalog.Tenant, string) (*T, error), response func(*T) O) store.Renderer {
+	return func(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
+		v, ok := ch.Object.(*T)
+		if !ok {
+			var err error
+			if v, err = get(ctx, tn, ch.ID); err != nil {
+				return nil, err
+			}
+		}
+		return json.Marshal(response(v))
+	}
+}
