@@ -12,6 +12,7 @@ import (
 
 	"github.com/pricebook/pricebook/internal/api/chartmogul"
 	"github.com/pricebook/pricebook/internal/api/dodo"
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
 )
@@ -142,13 +143,9 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	cm := chartmogul.New(st, logger)
-	cm.SetRateLimiter(rl)
-	cm.SetReadCache(reads)
+	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads}
+	cm, d := chartmogul.New(deps), dodo.New(deps)
 	mux.Handle("/v1/", cm)
-	d := dodo.New(st, logger)
-	d.SetRateLimiter(rl)
-	d.SetReadCache(reads)
 	mux.Handle("/", d)
 	return httpx.Log(logger, mux)
 }

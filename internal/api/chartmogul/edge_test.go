@@ -3,8 +3,6 @@ package chartmogul_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -21,7 +19,7 @@ import (
 func TestBadTextInPathIsNotFound(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
-		api := chartmogul.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api := chartmogul.New(deps(st))
 		want := map[string]string{"data_sources": `{"error":"Data source not found"}`, "plans": `{"error":"Plan not found"}`,
 			"plan_groups": `{"error":"Plan group not found"}`}
 		for _, rt := range api.Routes() {

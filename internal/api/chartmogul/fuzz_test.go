@@ -3,8 +3,6 @@ package chartmogul_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -107,7 +105,7 @@ func FuzzChartMogulPathsAndHeaders(f *testing.F) {
 	}
 	h := newHarness(f, storetest.Open(f, store.SQLite))
 	key := h.keys["a"]
-	api := chartmogul.New(h.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := chartmogul.New(deps(h.st))
 	send := func(t *testing.T, method, path, idem, body string, user, pass string) {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.SetBasicAuth(user, pass)

@@ -3,8 +3,6 @@ package dodo_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -24,7 +22,7 @@ var badPathIDs = []string{"%00", "%ff", "%c0%af", "x%00y"}
 func TestBadTextInPathIsNotFound(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
-		api := dodo.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api := dodo.New(deps(st))
 		n := 0
 		for _, rt := range api.Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")

@@ -3,8 +3,6 @@ package dodo_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -225,7 +223,7 @@ func FuzzPathsAndHeaders(f *testing.F) {
 	}
 	h := fuzzHarness(f)
 	key := h.keys["a"]
-	api := dodo.New(h.st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := dodo.New(deps(h.st))
 	send := func(t *testing.T, method, path, auth, idem, body string) {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.Header.Set("Authorization", auth)
