@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/api/chartmogul"
@@ -147,7 +148,19 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 	cm, d := chartmogul.New(deps), dodo.New(deps)
 	mux.Handle("/v1/", cm)
 	mux.Handle("/", d)
-	return httpx.Log(logger, mux)
+	return httpx.Log(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if face.Canonical(r.URL.EscapedPath()) {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// The mux would redirect the path to its cleaned form, in HTML;
+		// the face it falls under answers it with its own 404.
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			cm.ServeHTTP(w, r)
+		} else {
+			d.ServeHTTP(w, r)
+		}
+	}))
 }
 
 // pruneIdempotency deletes expired idempotency records every few minutes,

@@ -3,13 +3,14 @@
 // error envelope and words. The kit owns what is the same for all of them:
 // mounting the route table on a ServeMux, authentication and the caller's
 // tenant, rate limiting, Idempotency-Key handling for writes, refusing
-// path and query text that cannot be stored, answering unmatched paths,
-// panic recovery and the body limit.
+// path and query text that cannot be stored, answering unmatched and
+// non-canonical paths, panic recovery and the body limit.
 package face
 
 import (
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -98,13 +99,38 @@ func New(d Deps, s Spec) *Handler {
 		h.mux.Handle(rt.Pattern, httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler))))
 	}
 	h.mux.Handle("/", httpx.Adapt(s.Errors, h.unmatched))
-	h.serve = httpx.Recover(d.Log, s.Errors, httpx.LimitBody(MaxBodyBytes, h.mux))
+	h.serve = httpx.Recover(d.Log, s.Errors, httpx.LimitBody(MaxBodyBytes, http.HandlerFunc(h.route)))
 	return h
 }
 
 // ServeHTTP serves the face with panic recovery and the body limit.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serve.ServeHTTP(w, r)
+}
+
+// route hands r to the mux, unless its path is not canonical: the mux
+// would redirect such a path to its cleaned form, in HTML. A path with
+// empty, "." or ".." segments names no resource, so it is the face's 404.
+func (h *Handler) route(w http.ResponseWriter, r *http.Request) {
+	if !Canonical(r.URL.EscapedPath()) {
+		h.spec.Errors(w, r, noRoute(r))
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// Canonical reports whether http.ServeMux serves the escaped path p as it
+// is rather than redirecting it: p is absolute and cleaning it
+// (path.Clean, keeping a trailing slash) changes nothing.
+func Canonical(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	clean := path.Clean(p)
+	if p[len(p)-1] == '/' && clean != "/" {
+		clean += "/"
+	}
+	return clean == p
 }
 
 // checkText refuses path values and query parameters that are not valid

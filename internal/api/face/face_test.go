@@ -96,6 +96,8 @@ func TestKit(t *testing.T) {
 		{"PUT", "/whoami", "", "", 405, "PUT is not allowed on /whoami"},
 		{"OPTIONS", "/whoami", "", "", 405, ""},
 		{"GET", "/nope", "", "", 404, "No route for GET /nope"},
+		{"GET", "//whoami", keys["a"], "", 404, "No route for GET //whoami"},
+		{"POST", "/./writes", keys["a"], "", 404, "No route for POST /./writes"},
 	} {
 		rec := send(h, c.method, c.path, c.key, c.idem)
 		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.body) {
@@ -111,5 +113,17 @@ func TestKit(t *testing.T) {
 	pre, _, _ := tiny(t, true)
 	if rec := send(pre, "OPTIONS", "/whoami", "", ""); rec.Code != 204 || rec.Body.Len() != 0 {
 		t.Errorf("preflight: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	for p, want := range map[string]bool{
+		"/": true, "/products": true, "/products/": true, "/v1/plans/pl_x": true, "/products/a%2F..%2Fb": true,
+		"": false, "products": false, "//products": false, "/products//x": false, "/./products": false,
+		"/products/.": false, "/products/..": false, "/products/x/../y": false, "/products//": false,
+	} {
+		if got := face.Canonical(p); got != want {
+			t.Errorf("Canonical(%q) = %v", p, got)
+		}
 	}
 }
