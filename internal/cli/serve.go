@@ -8,10 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/api/chartmogul"
 	"github.com/pricebook/pricebook/internal/api/dodo"
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
 )
@@ -142,15 +144,23 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	cm := chartmogul.New(st, logger)
-	cm.SetRateLimiter(rl)
-	cm.SetReadCache(reads)
+	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads}
+	cm, d := chartmogul.New(deps), dodo.New(deps)
 	mux.Handle("/v1/", cm)
-	d := dodo.New(st, logger)
-	d.SetRateLimiter(rl)
-	d.SetReadCache(reads)
 	mux.Handle("/", d)
-	return httpx.Log(logger, mux)
+	return httpx.Log(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if face.Canonical(r.URL.EscapedPath()) {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// The mux would redirect the path to its cleaned form, in HTML;
+		// the face it falls under answers it with its own 404.
+		if strings.HasPrefix(r.URL.Path, "/v1/") {
+			cm.ServeHTTP(w, r)
+		} else {
+			d.ServeHTTP(w, r)
+		}
+	}))
 }
 
 // pruneIdempotency deletes expired idempotency records every few minutes,

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/pricebook/pricebook/internal/catalog"
-	"github.com/pricebook/pricebook/internal/store"
 )
 
 // Reason says why the HTTP layer refused a request before, or around, any
@@ -26,6 +25,7 @@ const (
 	BodyIncomplete        Reason = "body incomplete"          // the connection ended before the body did
 	BodyTimeout           Reason = "body timeout"             // the body did not arrive within the read timeout
 	BodyUnreadable        Reason = "body unreadable"          // the body is framed wrongly (bad chunked encoding)
+	MethodNotAllowed      Reason = "method not allowed"       // the path is served, but not for this method
 )
 
 // String returns the reason's words.
@@ -35,7 +35,7 @@ func (r Reason) String() string { return string(r) }
 // answers each one.
 func Reasons() []Reason {
 	return []Reason{BodyTooLarge, RateLimited, BadRequest, IdempotencyKeyTooLong, IdempotencyKeyReused, IdempotencyInFlight,
-		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable}
+		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable, MethodNotAllowed}
 }
 
 // AllReasons returns every reason a face's error table answers: the
@@ -91,14 +91,14 @@ var (
 		Message: "A request with this Idempotency-Key is still being processed; retry shortly", Retryable: true}
 )
 
-// idempotencyError turns the store's idempotency outcomes into refusals;
+// idempotencyError turns an IdempotencyStore's outcomes into refusals;
 // a request in flight is worth a retry a second later.
 func idempotencyError(w http.ResponseWriter, err error) error {
 	switch {
-	case errors.Is(err, store.ErrIdempotencyInFlight):
+	case errors.Is(err, ErrIdempotencyInFlight):
 		w.Header().Set("Retry-After", "1")
 		return errInFlight
-	case errors.Is(err, store.ErrIdempotencyMismatch):
+	case errors.Is(err, ErrIdempotencyMismatch):
 		return errKeyReused
 	}
 	return err

@@ -1,6 +1,7 @@
 // Package httpx holds the small HTTP helpers both API faces share: the
 // error-returning handler adapter, JSON encoding, request logging, panic
-// recovery and body limits. It knows no vendor's wire format.
+// recovery and body limits. It knows no vendor's wire format and no
+// database: the face kit adapts the store to IdempotencyStore.
 package httpx
 
 import (

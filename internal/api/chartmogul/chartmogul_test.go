@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/pricebook/pricebook/internal/api/chartmogul"
+	"github.com/pricebook/pricebook/internal/api/face"
+	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
@@ -27,7 +29,13 @@ type harness struct {
 
 func newHarness(t testing.TB, st *store.Store) *harness {
 	t.Helper()
-	return &harness{t: t, st: st, h: chartmogul.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), keys: storetest.Keys(t, st)}
+	return &harness{t: t, st: st, h: chartmogul.New(deps(st)), keys: storetest.Keys(t, st)}
+}
+
+// deps are what the server passes a face, over st: no rate limit, a
+// read cache of the default size.
+func deps(st *store.Store) face.Deps {
+	return face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20)}
 }
 
 type response struct {

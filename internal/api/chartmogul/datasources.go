@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
@@ -116,7 +117,7 @@ func (a *API) createDataSource(w http.ResponseWriter, r *http.Request) error {
 		d.Validate(&pr)
 		return pr.Err()
 	}
-	if err := a.store.CreateDataSource(r.Context(), tenant(r), &d); err != nil {
+	if err := a.store.CreateDataSource(r.Context(), face.Tenant(r), &d); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusCreated, dataSourceResponse(&d, detail{}))
@@ -134,7 +135,7 @@ func (a *API) listDataSources(w http.ResponseWriter, r *http.Request) error {
 	if f.System, err = filter(r.URL.Query(), "system"); err != nil {
 		return err
 	}
-	list, err := a.store.ListDataSources(r.Context(), tenant(r), f)
+	list, err := a.store.ListDataSources(r.Context(), face.Tenant(r), f)
 	if err != nil {
 		return err
 	}
@@ -157,7 +158,7 @@ func (a *API) getDataSource(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrDataSourceNotFound
 	}
-	d, err := a.store.GetDataSource(r.Context(), tenant(r), id)
+	d, err := a.store.GetDataSource(r.Context(), face.Tenant(r), id)
 	if err != nil {
 		return err
 	}
@@ -169,7 +170,7 @@ func (a *API) deleteDataSource(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrDataSourceNotFound
 	}
-	if err := a.store.DeleteDataSource(r.Context(), tenant(r), id); err != nil {
+	if err := a.store.DeleteDataSource(r.Context(), face.Tenant(r), id); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)
@@ -182,7 +183,7 @@ func (a *API) emptyDataSource(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrDataSourceNotFound
 	}
-	if err := a.store.EmptyDataSource(r.Context(), tenant(r), id); err != nil {
+	if err := a.store.EmptyDataSource(r.Context(), face.Tenant(r), id); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)

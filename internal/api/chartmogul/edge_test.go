@@ -3,8 +3,6 @@ package chartmogul_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -21,7 +19,7 @@ import (
 func TestBadTextInPathIsNotFound(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
-		api := chartmogul.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api := chartmogul.New(deps(st))
 		want := map[string]string{"data_sources": `{"error":"Data source not found"}`, "plans": `{"error":"Plan not found"}`,
 			"plan_groups": `{"error":"Plan group not found"}`}
 		for _, rt := range api.Routes() {
@@ -152,4 +150,23 @@ func TestBadIdempotencyKey(t *testing.T) {
 		}
 		h.do("GET", "/v1/data_sources", h.keys["a"], "").is(t, 200, `{"data_sources":[]}`)
 	})
+}
+
+// TestNonCanonicalPathIsNotFound: a path with empty, "." or ".." segments
+// names no resource; it is the face's 404, with or without a key, never
+// the standard mux's HTML redirect to the cleaned path.
+func TestNonCanonicalPathIsNotFound(t *testing.T) {
+	h := newHarness(t, storetest.Open(t, store.SQLite))
+	for _, p := range []string{"/v1//plans", "/v1/plans//x", "/v1/./plans", "/v1/plans/./x", "/v1/plans/../plans",
+		"/v1/plan_groups/x/.", "/v1/data_sources/x/..", "/v1/../v1/plans"} {
+		for _, key := range []string{h.keys["a"], ""} {
+			for _, method := range []string{"GET", "POST", "DELETE"} {
+				r := h.do(method, p, key, "")
+				r.is(t, 404, `{"error":"Not found"}`)
+				if loc := r.header.Get("Location"); loc != "" {
+					t.Errorf("%s %s: Location %q", method, p, loc)
+				}
+			}
+		}
+	}
 }

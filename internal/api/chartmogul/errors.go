@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
@@ -83,7 +84,7 @@ var wordsOf = map[fmt.Stringer]string{
 	catalog.PlanGroupNotFound:           "Plan group not found",
 	catalog.PlanGroupEmpty:              msgBlank,
 
-	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(MaxBodyBytes) + " bytes",
+	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes",
 	httpx.RateLimited:           "",
 	httpx.BadRequest:            "",
 	httpx.IdempotencyKeyTooLong: "",
@@ -93,6 +94,7 @@ var wordsOf = map[fmt.Stringer]string{
 	httpx.BodyIncomplete:        "Request body ended before its Content-Length",
 	httpx.BodyUnreadable:        "Request body could not be read",
 	httpx.BodyTimeout:           "Request body did not arrive in time",
+	httpx.MethodNotAllowed:      "",
 }
 
 // words returns the vendor's words for reason, else def.

@@ -2,8 +2,6 @@ package chartmogul_test
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -26,7 +24,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		plan := h.plan(key, ds, "Gold", "")
 		group := h.create("/v1/plan_groups", key, `{"name":"G","plans":["`+plan+`"]}`)
 		ids := map[string]string{"data_sources": ds, "plans": plan, "plan_groups": group}
-		api := chartmogul.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api := chartmogul.New(deps(st))
 		for _, rt := range api.Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")
 			resource := strings.Split(strings.TrimPrefix(strings.TrimPrefix(pattern, "/v1/"), "import/"), "/")[0]
@@ -94,8 +92,9 @@ func TestIdempotencyAndRateLimit(t *testing.T) {
 			t.Errorf("reused key: %d %s", r.status, r.body)
 		}
 
-		api := h.h.(*chartmogul.API)
-		api.SetRateLimiter(httpx.NewRateLimiter(1, 1))
+		d := deps(h.st)
+		d.Limiter = httpx.NewRateLimiter(1, 1)
+		h.h = chartmogul.New(d)
 		h.do("GET", "/v1/plans", h.keys["a"], "").is(t, 200, "")
 		r := h.do("GET", "/v1/plans", h.keys["a"], "")
 		if r.status != 429 || r.header.Get("Retry-After") != "60" {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
@@ -62,7 +63,7 @@ func (a *API) createPlanGroup(w http.ResponseWriter, r *http.Request) error {
 	if !pr.Empty() {
 		return pr.Err()
 	}
-	if err := a.store.CreatePlanGroup(r.Context(), tenant(r), &g, ids); err != nil {
+	if err := a.store.CreatePlanGroup(r.Context(), face.Tenant(r), &g, ids); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, planGroupResponse(&g))
@@ -73,7 +74,7 @@ func (a *API) listPlanGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.store.ListPlanGroups(r.Context(), tenant(r), catalog.PlanGroupFilter{Page: page})
+	list, err := a.store.ListPlanGroups(r.Context(), face.Tenant(r), catalog.PlanGroupFilter{Page: page})
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func (a *API) getPlanGroup(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrPlanGroupNotFound
 	}
-	g, err := a.store.GetPlanGroup(r.Context(), tenant(r), id)
+	g, err := a.store.GetPlanGroup(r.Context(), face.Tenant(r), id)
 	if err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func (a *API) updatePlanGroup(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	g, err := a.store.UpdatePlanGroup(r.Context(), tenant(r), id, &u)
+	g, err := a.store.UpdatePlanGroup(r.Context(), face.Tenant(r), id, &u)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (a *API) deletePlanGroup(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrPlanGroupNotFound
 	}
-	if err := a.store.DeletePlanGroup(r.Context(), tenant(r), id); err != nil {
+	if err := a.store.DeletePlanGroup(r.Context(), face.Tenant(r), id); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)
@@ -152,7 +153,7 @@ func (a *API) listPlanGroupPlans(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.store.ListPlanGroupPlans(r.Context(), tenant(r), catalog.PlanGroupPlansFilter{GroupID: id, Page: page})
+	list, err := a.store.ListPlanGroupPlans(r.Context(), face.Tenant(r), catalog.PlanGroupPlansFilter{GroupID: id, Page: page})
 	if err != nil {
 		return err
 	}

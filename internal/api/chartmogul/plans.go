@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
@@ -83,7 +84,7 @@ func (a *API) createPlan(w http.ResponseWriter, r *http.Request) error {
 		p.Validate(&pr)
 		return pr.Err()
 	}
-	if err := a.store.CreatePlan(r.Context(), tenant(r), &p); err != nil {
+	if err := a.store.CreatePlan(r.Context(), face.Tenant(r), &p); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusCreated, planResponse(&p))
@@ -104,8 +105,8 @@ func (a *API) listPlans(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
-		list, err := a.store.ListPlans(r.Context(), tenant(r), f)
+	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
+		list, err := a.store.ListPlans(r.Context(), face.Tenant(r), f)
 		if err != nil {
 			return nil, err
 		}
@@ -118,8 +119,8 @@ func (a *API) getPlan(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrPlanNotFound
 	}
-	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
-		p, err := a.store.GetPlan(r.Context(), tenant(r), id)
+	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
+		p, err := a.store.GetPlan(r.Context(), face.Tenant(r), id)
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +161,7 @@ func (a *API) updatePlan(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	p, err := a.store.UpdatePlan(r.Context(), tenant(r), id, &u)
+	p, err := a.store.UpdatePlan(r.Context(), face.Tenant(r), id, &u)
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (a *API) deletePlan(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrPlanNotFound
 	}
-	if err := a.store.DeletePlan(r.Context(), tenant(r), id); err != nil {
+	if err := a.store.DeletePlan(r.Context(), face.Tenant(r), id); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)

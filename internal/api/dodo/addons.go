@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
@@ -52,14 +53,14 @@ func (a *API) createAddon(w http.ResponseWriter, r *http.Request) error {
 		ad.Validate(&pr)
 		return pr.Err()
 	}
-	if err := a.store.CreateAddon(r.Context(), tenant(r), ad); err != nil {
+	if err := a.store.CreateAddon(r.Context(), face.Tenant(r), ad); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, addonResponse(ad))
 }
 
 func (a *API) getAddon(w http.ResponseWriter, r *http.Request) error {
-	ad, err := a.store.GetAddon(r.Context(), tenant(r), r.PathValue("id"))
+	ad, err := a.store.GetAddon(r.Context(), face.Tenant(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func (a *API) listAddons(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	return writeList(w, page, func() (catalog.List[*catalog.Addon], error) {
-		return a.store.ListAddons(r.Context(), tenant(r), catalog.AddonFilter{Page: page})
+		return a.store.ListAddons(r.Context(), face.Tenant(r), catalog.AddonFilter{Page: page})
 	}, addonResponse)
 }
 
@@ -91,7 +92,7 @@ func (a *API) updateAddon(w http.ResponseWriter, r *http.Request) error {
 		// Image uploads are not implemented, so no image id exists.
 		return invalid("image_id: image %s does not exist", id)
 	}
-	ad, err := a.store.UpdateAddon(r.Context(), tenant(r), r.PathValue("id"), u)
+	ad, err := a.store.UpdateAddon(r.Context(), face.Tenant(r), r.PathValue("id"), u)
 	if err != nil {
 		return err
 	}

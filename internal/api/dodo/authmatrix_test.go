@@ -3,8 +3,6 @@ package dodo_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -74,7 +72,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
 		fx := fixtures(t, h)
-		api := dodo.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api := dodo.New(deps(st))
 		var ids []string
 		for _, m := range fx {
 			for _, v := range m {

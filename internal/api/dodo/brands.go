@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
@@ -89,7 +90,7 @@ func (a *API) listBrands(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Brands are not paged: the whole list.
 	return writeList(w, catalog.Page{Size: catalog.AllRows}, func() (catalog.List[*catalog.Brand], error) {
-		return a.store.ListBrands(r.Context(), tenant(r), catalog.BrandFilter{IncludeArchived: all != nil && *all})
+		return a.store.ListBrands(r.Context(), face.Tenant(r), catalog.BrandFilter{IncludeArchived: all != nil && *all})
 	}, brandResponse)
 }
 
@@ -98,7 +99,7 @@ func (a *API) createBrand(w http.ResponseWriter, r *http.Request) error {
 	if _, err := decodeOptionalBody(r, &in); err != nil {
 		return err
 	}
-	b, err := a.store.CreateBrand(r.Context(), tenant(r), brandPatchOf(&in))
+	b, err := a.store.CreateBrand(r.Context(), face.Tenant(r), brandPatchOf(&in))
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (a *API) createBrand(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getBrand(w http.ResponseWriter, r *http.Request) error {
-	b, err := a.store.GetBrand(r.Context(), tenant(r), r.PathValue("id"))
+	b, err := a.store.GetBrand(r.Context(), face.Tenant(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func (a *API) updateBrand(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
-	b, err := a.store.UpdateBrand(r.Context(), tenant(r), r.PathValue("id"), brandPatchOf(&in))
+	b, err := a.store.UpdateBrand(r.Context(), face.Tenant(r), r.PathValue("id"), brandPatchOf(&in))
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (a *API) archiveBrand(w http.ResponseWriter, r *http.Request) error {
 	if in.MoveProductsTo != nil {
 		moveTo = *in.MoveProductsTo
 	}
-	res, err := a.store.ArchiveBrand(r.Context(), tenant(r), r.PathValue("id"), moveTo)
+	res, err := a.store.ArchiveBrand(r.Context(), face.Tenant(r), r.PathValue("id"), moveTo)
 	if err != nil {
 		return err
 	}

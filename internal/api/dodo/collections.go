@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
@@ -38,7 +39,7 @@ func (a *API) createCollection(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	tn := tenant(r)
+	tn := face.Tenant(r)
 	if err := a.store.CreateCollection(r.Context(), tn, c, groups); err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func newItemInputs(pr *catalog.Problems, path string, in []groupProductIn) []cat
 }
 
 func (a *API) writeCollection(w http.ResponseWriter, r *http.Request, id string) error {
-	c, err := a.store.GetCollection(r.Context(), tenant(r), id)
+	c, err := a.store.GetCollection(r.Context(), face.Tenant(r), id)
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func (a *API) memberRefs(r *http.Request, groups ...catalog.CollectionGroup) (*s
 			ps = append(ps, it.Product)
 		}
 	}
-	return a.store.LoadProductRefs(r.Context(), tenant(r), ps)
+	return a.store.LoadProductRefs(r.Context(), face.Tenant(r), ps)
 }
 
 func (a *API) getCollection(w http.ResponseWriter, r *http.Request) error {
@@ -107,7 +108,7 @@ func (a *API) listCollections(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	return writeList(w, f.Page, func() (catalog.List[*catalog.Collection], error) {
-		return a.store.ListCollections(r.Context(), tenant(r), f)
+		return a.store.ListCollections(r.Context(), face.Tenant(r), f)
 	}, func(c *catalog.Collection) collectionListItem {
 		return collectionListItem{ID: c.ID, Name: c.Name, Description: c.Description,
 			ProductsCount: int64(c.ProductsCount), CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt)}
@@ -144,7 +145,7 @@ func (a *API) updateCollection(w http.ResponseWriter, r *http.Request) error {
 		ProrationOnDowngrade:   optOf(present, "proration_billing_mode_on_downgrade", in.ProrationBillingModeOnDowngrade),
 		ProrationOnUpgrade:     optOf(present, "proration_billing_mode_on_upgrade", in.ProrationBillingModeOnUpgrade),
 	}
-	if err := a.store.UpdateCollection(r.Context(), tenant(r), r.PathValue("id"), u); err != nil {
+	if err := a.store.UpdateCollection(r.Context(), face.Tenant(r), r.PathValue("id"), u); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -152,7 +153,7 @@ func (a *API) updateCollection(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) archiveCollection(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.ArchiveCollection(r.Context(), tenant(r), r.PathValue("id")); err != nil {
+	if err := a.store.ArchiveCollection(r.Context(), face.Tenant(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -161,7 +162,7 @@ func (a *API) archiveCollection(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) unarchiveCollection(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	excluded, err := a.store.UnarchiveCollection(r.Context(), tenant(r), id)
+	excluded, err := a.store.UnarchiveCollection(r.Context(), face.Tenant(r), id)
 	if err != nil {
 		return err
 	}
@@ -182,7 +183,7 @@ func (a *API) createGroup(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	group, err := a.store.CreateGroup(r.Context(), tenant(r), r.PathValue("id"), g)
+	group, err := a.store.CreateGroup(r.Context(), face.Tenant(r), r.PathValue("id"), g)
 	if err != nil {
 		return err
 	}
@@ -200,7 +201,7 @@ func (a *API) updateGroup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := &catalog.GroupPatch{Name: optOf(present, "group_name", in.GroupName), ProductOrder: in.ProductOrder, Status: in.Status}
-	if err := a.store.UpdateGroup(r.Context(), tenant(r), r.PathValue("id"), r.PathValue("group_id"), u); err != nil {
+	if err := a.store.UpdateGroup(r.Context(), face.Tenant(r), r.PathValue("id"), r.PathValue("group_id"), u); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -208,7 +209,7 @@ func (a *API) updateGroup(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.DeleteGroup(r.Context(), tenant(r), r.PathValue("id"), r.PathValue("group_id")); err != nil {
+	if err := a.store.DeleteGroup(r.Context(), face.Tenant(r), r.PathValue("id"), r.PathValue("group_id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)
@@ -229,7 +230,7 @@ func (a *API) addItems(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	added, err := a.store.AddItems(r.Context(), tenant(r), r.PathValue("id"), r.PathValue("group_id"), items)
+	added, err := a.store.AddItems(r.Context(), face.Tenant(r), r.PathValue("id"), r.PathValue("group_id"), items)
 	if err != nil {
 		return err
 	}
@@ -252,7 +253,7 @@ func (a *API) updateItem(w http.ResponseWriter, r *http.Request) error {
 	if in.Status == nil {
 		return invalid("status: is required")
 	}
-	if err := a.store.UpdateItem(r.Context(), tenant(r), r.PathValue("id"), r.PathValue("group_id"), r.PathValue("item_id"), *in.Status); err != nil {
+	if err := a.store.UpdateItem(r.Context(), face.Tenant(r), r.PathValue("id"), r.PathValue("group_id"), r.PathValue("item_id"), *in.Status); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -260,7 +261,7 @@ func (a *API) updateItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteItem(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.DeleteItem(r.Context(), tenant(r), r.PathValue("id"), r.PathValue("group_id"), r.PathValue("item_id")); err != nil {
+	if err := a.store.DeleteItem(r.Context(), face.Tenant(r), r.PathValue("id"), r.PathValue("group_id"), r.PathValue("item_id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
@@ -25,14 +26,14 @@ func (a *API) createCredit(w http.ResponseWriter, r *http.Request) error {
 		c.Validate(&pr)
 		return pr.Err()
 	}
-	if err := a.store.CreateCreditEntitlement(r.Context(), tenant(r), c); err != nil {
+	if err := a.store.CreateCreditEntitlement(r.Context(), face.Tenant(r), c); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusCreated, creditResponse(c))
 }
 
 func (a *API) getCredit(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.store.GetCreditEntitlement(r.Context(), tenant(r), r.PathValue("id"))
+	c, err := a.store.GetCreditEntitlement(r.Context(), face.Tenant(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func (a *API) listCredits(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	return writeList(w, f.Page, func() (catalog.List[*catalog.CreditEntitlement], error) {
-		return a.store.ListCreditEntitlements(r.Context(), tenant(r), f)
+		return a.store.ListCreditEntitlements(r.Context(), face.Tenant(r), f)
 	}, creditResponse)
 }
 
@@ -59,7 +60,7 @@ func (a *API) updateCredit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.store.UpdateCreditEntitlement(r.Context(), tenant(r), r.PathValue("id"), newCreditPatch(&in, present)); err != nil {
+	if err := a.store.UpdateCreditEntitlement(r.Context(), face.Tenant(r), r.PathValue("id"), newCreditPatch(&in, present)); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -67,7 +68,7 @@ func (a *API) updateCredit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteCredit(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.DeleteCreditEntitlement(r.Context(), tenant(r), r.PathValue("id")); err != nil {
+	if err := a.store.DeleteCreditEntitlement(r.Context(), face.Tenant(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -78,7 +79,7 @@ func (a *API) deleteCredit(w http.ResponseWriter, r *http.Request) error {
 // unknown id, another business's id and an active entitlement are all 500;
 // the code still says which it was.
 func (a *API) undeleteCredit(w http.ResponseWriter, r *http.Request) error {
-	err := a.store.UndeleteCreditEntitlement(r.Context(), tenant(r), r.PathValue("id"))
+	err := a.store.UndeleteCreditEntitlement(r.Context(), face.Tenant(r), r.PathValue("id"))
 	var e *catalog.Error
 	if errors.As(err, &e) && (e.Kind == catalog.KindNotFound || e.Kind == catalog.KindConflict) {
 		return &catalog.Error{Kind: kindDocumented500, Reason: e.Reason, Message: e.Message}

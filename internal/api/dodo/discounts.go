@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
@@ -62,14 +63,14 @@ func (a *API) createDiscount(w http.ResponseWriter, r *http.Request) error {
 		v.Validate(&pr)
 		return pr.Err()
 	}
-	if err := a.store.CreateDiscount(r.Context(), tenant(r), d); err != nil {
+	if err := a.store.CreateDiscount(r.Context(), face.Tenant(r), d); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, discountResponse(d))
 }
 
 func (a *API) getDiscount(w http.ResponseWriter, r *http.Request) error {
-	d, err := a.store.GetDiscount(r.Context(), tenant(r), r.PathValue("discount_id"))
+	d, err := a.store.GetDiscount(r.Context(), face.Tenant(r), r.PathValue("discount_id"))
 	if err != nil {
 		return err
 	}
@@ -77,7 +78,7 @@ func (a *API) getDiscount(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getDiscountByCode(w http.ResponseWriter, r *http.Request) error {
-	d, err := a.store.GetDiscountByCode(r.Context(), tenant(r), r.PathValue("code"))
+	d, err := a.store.GetDiscountByCode(r.Context(), face.Tenant(r), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (a *API) listDiscounts(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	return writeList(w, f.Page, func() (catalog.List[*catalog.Discount], error) {
-		return a.store.ListDiscounts(r.Context(), tenant(r), f)
+		return a.store.ListDiscounts(r.Context(), face.Tenant(r), f)
 	}, discountResponse)
 }
 
@@ -127,7 +128,7 @@ func (a *API) updateDiscount(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	d, err := a.store.UpdateDiscount(r.Context(), tenant(r), r.PathValue("discount_id"), u)
+	d, err := a.store.UpdateDiscount(r.Context(), face.Tenant(r), r.PathValue("discount_id"), u)
 	if err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func optInt(present map[string]json.RawMessage, key string, v *int64) catalog.Op
 }
 
 func (a *API) deleteDiscount(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.DeleteDiscount(r.Context(), tenant(r), r.PathValue("discount_id")); err != nil {
+	if err := a.store.DeleteDiscount(r.Context(), face.Tenant(r), r.PathValue("discount_id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/pricebook/pricebook/internal/api/dodo"
+	"github.com/pricebook/pricebook/internal/api/face"
+	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
@@ -27,7 +29,13 @@ type harness struct {
 
 func newHarness(t testing.TB, st *store.Store) *harness {
 	t.Helper()
-	return &harness{t: t, st: st, h: dodo.New(st, slog.New(slog.NewTextHandler(io.Discard, nil))), keys: storetest.Keys(t, st)}
+	return &harness{t: t, st: st, h: dodo.New(deps(st)), keys: storetest.Keys(t, st)}
+}
+
+// deps are what the server passes a face, over st: no rate limit, a
+// read cache of the default size.
+func deps(st *store.Store) face.Deps {
+	return face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20)}
 }
 
 type response struct {
@@ -203,7 +211,7 @@ func manyKeys(n int) string {
 func TestLimitsAndRouting(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
-		big := `{"name":"` + strings.Repeat("x", dodo.MaxBodyBytes) + `"}`
+		big := `{"name":"` + strings.Repeat("x", face.MaxBodyBytes) + `"}`
 		if r := h.do("POST", "/products", h.keys["a"], big); r.status != 413 || r.json(t)["code"] == nil {
 			t.Errorf("big body: %d %s", r.status, r.body)
 		}

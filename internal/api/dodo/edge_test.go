@@ -3,8 +3,6 @@ package dodo_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -24,7 +22,7 @@ var badPathIDs = []string{"%00", "%ff", "%c0%af", "x%00y"}
 func TestBadTextInPathIsNotFound(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
-		api := dodo.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		api := dodo.New(deps(st))
 		n := 0
 		for _, rt := range api.Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")
@@ -203,4 +201,26 @@ func TestBadIdempotencyKey(t *testing.T) {
 			t.Errorf("%d products after refused requests", n)
 		}
 	})
+}
+
+// nonCanonicalPaths have empty, "." or ".." segments, which the standard
+// mux would answer with an HTML redirect to the cleaned path.
+var nonCanonicalPaths = []string{"//products", "/products//x", "/./products", "/products/./x", "/products/../products",
+	"/products/.", "/products/x/..", "/product-collections/x/groups//items"}
+
+// TestNonCanonicalPathIsNotFound: such a path names no resource; it is
+// the face's 404 in its envelope, with or without a key, never a redirect.
+func TestNonCanonicalPathIsNotFound(t *testing.T) {
+	h := newHarness(t, storetest.Open(t, store.SQLite))
+	for _, p := range nonCanonicalPaths {
+		for _, key := range []string{h.keys["a"], ""} {
+			for _, method := range []string{"GET", "POST", "DELETE"} {
+				r := h.do(method, p, key, "")
+				expect(t, method+" "+p, r, 404, "NOT_FOUND", "No route for "+method+" "+p)
+				if loc := r.header.Get("Location"); loc != "" {
+					t.Errorf("%s %s: Location %q", method, p, loc)
+				}
+			}
+		}
+	}
 }

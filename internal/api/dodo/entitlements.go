@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
@@ -31,7 +32,7 @@ func (a *API) createEntitlement(w http.ResponseWriter, r *http.Request) error {
 		e.Validate(&pr)
 		return pr.Err()
 	}
-	if err := a.store.CreateEntitlement(r.Context(), tenant(r), e); err != nil {
+	if err := a.store.CreateEntitlement(r.Context(), face.Tenant(r), e); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusOK, entitlementResponse(e))
@@ -79,7 +80,7 @@ func newConfig(pr *catalog.Problems, in *configIn, t string) (catalog.Integratio
 }
 
 func (a *API) getEntitlement(w http.ResponseWriter, r *http.Request) error {
-	e, err := a.store.GetEntitlement(r.Context(), tenant(r), r.PathValue("id"))
+	e, err := a.store.GetEntitlement(r.Context(), face.Tenant(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -96,7 +97,7 @@ func (a *API) listEntitlements(w http.ResponseWriter, r *http.Request) error {
 		return q.err
 	}
 	return writeList(w, f.Page, func() (catalog.List[*catalog.Entitlement], error) {
-		return a.store.ListEntitlements(r.Context(), tenant(r), f)
+		return a.store.ListEntitlements(r.Context(), face.Tenant(r), f)
 	}, entitlementResponse)
 }
 
@@ -108,7 +109,7 @@ func (a *API) updateEntitlement(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
-	tn, id := tenant(r), r.PathValue("id")
+	tn, id := face.Tenant(r), r.PathValue("id")
 	u := &catalog.EntitlementPatch{Name: in.Name, Description: in.Description, Metadata: in.Metadata}
 	if in.IntegrationConfig != nil {
 		cur, err := a.store.GetEntitlement(r.Context(), tn, id)
@@ -130,7 +131,7 @@ func (a *API) updateEntitlement(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteEntitlement(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.DeleteEntitlement(r.Context(), tenant(r), r.PathValue("id")); err != nil {
+	if err := a.store.DeleteEntitlement(r.Context(), face.Tenant(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 )
@@ -81,7 +82,7 @@ var wireOf = map[fmt.Stringer]wire{
 	catalog.PlanGroupNotFound:       {code: "PLAN_GROUP_NOT_FOUND"},
 	catalog.PlanGroupEmpty:          {code: "PLAN_GROUP_PLANS_BLANK"},
 
-	httpx.BodyTooLarge:          {code: "REQUEST_TOO_LARGE", message: "request body is larger than " + strconv.Itoa(MaxBodyBytes) + " bytes"},
+	httpx.BodyTooLarge:          {code: "REQUEST_TOO_LARGE", message: "request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes"},
 	httpx.RateLimited:           {code: "TOO_MANY_REQUESTS"},
 	httpx.BadRequest:            {code: "BAD_REQUEST"}, // not raised by this face
 	httpx.IdempotencyKeyTooLong: {code: "INVALID_IDEMPOTENCY_KEY"},
@@ -91,6 +92,7 @@ var wireOf = map[fmt.Stringer]wire{
 	httpx.BodyIncomplete:        {code: "BAD_REQUEST"},
 	httpx.BodyUnreadable:        {code: "BAD_REQUEST"},
 	httpx.BodyTimeout:           {code: "REQUEST_TIMEOUT"},
+	httpx.MethodNotAllowed:      {code: "METHOD_NOT_ALLOWED"},
 }
 
 // writeError writes err in the Dodo envelope. Internal errors are logged

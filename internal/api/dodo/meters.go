@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
@@ -110,7 +111,7 @@ func (a *API) createMeter(w http.ResponseWriter, r *http.Request) error {
 		m.Validate(&pr)
 		return pr.Err()
 	}
-	if err := a.store.CreateMeter(r.Context(), tenant(r), m); err != nil {
+	if err := a.store.CreateMeter(r.Context(), face.Tenant(r), m); err != nil {
 		return err
 	}
 	return httpx.WriteJSON(w, http.StatusCreated, meterResponse(m))
@@ -164,7 +165,7 @@ func parseFilter(pr *catalog.Problems, path string, raw json.RawMessage, depth i
 }
 
 func (a *API) getMeter(w http.ResponseWriter, r *http.Request) error {
-	m, err := a.store.GetMeter(r.Context(), tenant(r), r.PathValue("id"))
+	m, err := a.store.GetMeter(r.Context(), face.Tenant(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -180,12 +181,12 @@ func (a *API) listMeters(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := catalog.MeterListFilter{Archived: archived != nil && *archived, Page: page}
 	return writeList(w, page, func() (catalog.List[*catalog.Meter], error) {
-		return a.store.ListMeters(r.Context(), tenant(r), f)
+		return a.store.ListMeters(r.Context(), face.Tenant(r), f)
 	}, meterResponse)
 }
 
 func (a *API) archiveMeter(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.SetMeterArchived(r.Context(), tenant(r), r.PathValue("id"), true); err != nil {
+	if err := a.store.SetMeterArchived(r.Context(), face.Tenant(r), r.PathValue("id"), true); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusNoContent)
@@ -193,7 +194,7 @@ func (a *API) archiveMeter(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) unarchiveMeter(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.SetMeterArchived(r.Context(), tenant(r), r.PathValue("id"), false); err != nil {
+	if err := a.store.SetMeterArchived(r.Context(), face.Tenant(r), r.PathValue("id"), false); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)

@@ -4,8 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,7 +33,7 @@ func TestProductPagesAreOffsets(t *testing.T) {
 			if engine == store.Postgres {
 				other := storetest.OpenDSN(t, dsn, store.Options{})
 				servers = append(servers, &harness{t: t, st: other, keys: h.keys,
-					h: dodo.New(other, slog.New(slog.NewTextHandler(io.Discard, nil)))})
+					h: dodo.New(deps(other))})
 			}
 			key := h.keys["a"]
 			brand := h.newBrand(key, `{"name":"Second"}`)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
@@ -20,7 +21,7 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 		p.Validate(&pr) // report every problem at once
 		return pr.Err()
 	}
-	tn := tenant(r)
+	tn := face.Tenant(r)
 	if err := a.store.CreateProduct(r.Context(), tn, p); err != nil {
 		return err
 	}
@@ -33,8 +34,8 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getProduct(w http.ResponseWriter, r *http.Request) error {
-	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
-		return a.renderProduct(r, tenant(r), r.PathValue("id"))
+	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
+		return a.renderProduct(r, face.Tenant(r), r.PathValue("id"))
 	})
 }
 
@@ -61,13 +62,13 @@ func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	return a.reads.JSON(w, r, tenant(r).String(), func() (any, error) {
+	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
 		var refs *store.ProductRefs
 		items, err := listItems(f.Page, func() (catalog.List[*catalog.Product], error) {
-			list, err := a.store.ListProducts(r.Context(), tenant(r), f)
+			list, err := a.store.ListProducts(r.Context(), face.Tenant(r), f)
 			if err == nil {
 				// One look-up per referenced table for the whole page.
-				refs, err = a.store.LoadProductRefs(r.Context(), tenant(r), list.Items)
+				refs, err = a.store.LoadProductRefs(r.Context(), face.Tenant(r), list.Items)
 			}
 			return list, err
 		}, func(p *catalog.Product) productListItem { return productListItemOf(p, refs) })
@@ -86,7 +87,7 @@ func (a *API) updateProduct(w http.ResponseWriter, r *http.Request) error {
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	if err := a.store.UpdateProduct(r.Context(), tenant(r), r.PathValue("id"), u); err != nil {
+	if err := a.store.UpdateProduct(r.Context(), face.Tenant(r), r.PathValue("id"), u); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -94,7 +95,7 @@ func (a *API) updateProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) archiveProduct(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.ArchiveProduct(r.Context(), tenant(r), r.PathValue("id")); err != nil {
+	if err := a.store.ArchiveProduct(r.Context(), face.Tenant(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)
@@ -102,7 +103,7 @@ func (a *API) archiveProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) unarchiveProduct(w http.ResponseWriter, r *http.Request) error {
-	if err := a.store.UnarchiveProduct(r.Context(), tenant(r), r.PathValue("id")); err != nil {
+	if err := a.store.UnarchiveProduct(r.Context(), face.Tenant(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	httpx.WriteEmpty(w, http.StatusOK)

@@ -14,8 +14,9 @@ func TestRateLimitPerKey(t *testing.T) {
 	if r := h.do("GET", "/products", h.keys["a"], ""); r.header.Get("X-RateLimit-Limit") != "" {
 		t.Fatal("rate limiting is on by default")
 	}
-	api := h.h.(*dodo.API)
-	api.SetRateLimiter(httpx.NewRateLimiter(60, 2))
+	d := deps(h.st)
+	d.Limiter = httpx.NewRateLimiter(60, 2)
+	h.h = dodo.New(d)
 	for i := 0; i < 2; i++ {
 		if r := h.do("GET", "/products", h.keys["a"], ""); r.status != 200 || r.header.Get("X-RateLimit-Limit") != "60" {
 			t.Fatalf("request %d: %d %v", i, r.status, r.header)

@@ -3,8 +3,6 @@ package dodo_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -33,7 +31,7 @@ func TestReadCacheFollowsWrites(t *testing.T) {
 	}
 
 	h := newHarness(t, st)
-	ref := &harness{t: t, st: plain, h: dodo.New(plain, slog.New(slog.NewTextHandler(io.Discard, nil))), keys: h.keys}
+	ref := &harness{t: t, st: plain, h: dodo.New(deps(plain)), keys: h.keys}
 	a := h.keys["a"]
 	id := h.create(a, `{"name":"Sub","tax_category":"saas","price":{`+monthlyUsage+`}}`)
 	addon, _, ent, _ := h.refs()
