@@ -14,6 +14,7 @@ import (
 	"github.com/pricebook/pricebook/internal/api/chartmogul"
 	"github.com/pricebook/pricebook/internal/api/dodo"
 	"github.com/pricebook/pricebook/internal/api/face"
+	"github.com/pricebook/pricebook/internal/api/pricebook"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
 )
@@ -145,8 +146,9 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
 	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads}
-	cm, d := chartmogul.New(deps), dodo.New(deps)
+	cm, d, own := chartmogul.New(deps), dodo.New(deps), pricebook.New(deps)
 	mux.Handle("/v1/", cm)
+	mux.Handle(pricebook.Prefix, own)
 	mux.Handle("/", d)
 	return httpx.Log(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if face.Canonical(r.URL.EscapedPath()) {
@@ -155,9 +157,12 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		}
 		// The mux would redirect the path to its cleaned form, in HTML;
 		// the face it falls under answers it with its own 404.
-		if strings.HasPrefix(r.URL.Path, "/v1/") {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/v1/"):
 			cm.ServeHTTP(w, r)
-		} else {
+		case strings.HasPrefix(r.URL.Path, pricebook.Prefix):
+			own.ServeHTTP(w, r)
+		default:
 			d.ServeHTTP(w, r)
 		}
 	}))

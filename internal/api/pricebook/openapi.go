@@ -1,0 +1,96 @@
+package pricebook
+
+import "encoding/json"
+
+// openAPIDocument describes the face in OpenAPI 3.1; TestOpenAPIMatchesRoutes
+// keeps its paths and methods equal to the route table.
+var openAPIDocument = mustJSON(map[string]any{
+	"openapi": "3.1.0",
+	"info": map[string]any{
+		"title":   "Pricebook",
+		"version": "v1",
+		"description": "Pricebook's own API: the change journal, object history and objects as they were. " +
+			"Lists answer {data, next_cursor}; errors answer {code, message}. Authenticate with the same API keys as the vendor faces.",
+	},
+	"servers":    []any{map[string]any{"url": "/"}},
+	"security":   []any{map[string]any{"bearer": []any{}}},
+	"components": components,
+	"paths": map[string]any{
+		"/_pricebook/v1/events": map[string]any{"get": operation("listEvents",
+			"The partition's events, newest first; order=asc is commit order, which next_cursor continues without missing any.",
+			[]any{param("type", "Only events of this type, such as product.created"), param("object_id", "Only events of this object"),
+				param("cursor", "Continue after the list that returned it"), param("limit", "1 to 200, default 50"), param("order", "asc or desc (default)")},
+			ref("EventList"))},
+		"/_pricebook/v1/events/stream": map[string]any{"get": map[string]any{
+			"operationId": "streamEvents",
+			"summary":     "Server-Sent Events of every new event in commit order; resume with Last-Event-ID.",
+			"parameters":  []any{param("type", "Only events of this type"), param("object_id", "Only events of this object"), param("cursor", "Start after this cursor")},
+			"responses": map[string]any{"200": map[string]any{"description": "An event stream",
+				"content": map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string"}}}},
+				"default": errorResponse},
+		}},
+		"/_pricebook/v1/objects/{id}": map[string]any{"get": operation("getObject",
+			"The object's document as its face rendered it at as_of (default: its latest version).",
+			[]any{pathParam(), param("as_of", "An RFC 3339 date-time")},
+			map[string]any{"type": "object", "description": "The object as its face renders it"})},
+		"/_pricebook/v1/objects/{id}/history": map[string]any{"get": operation("objectHistory",
+			"Every version of the object, oldest first, with who changed it and when.",
+			[]any{pathParam(), param("cursor", "Continue after the list that returned it"), param("limit", "1 to 200, default 50")},
+			ref("EventList"))},
+		"/_pricebook/v1/openapi.json": map[string]any{"get": map[string]any{
+			"operationId": "openAPI", "summary": "This document.", "security": []any{},
+			"responses": map[string]any{"200": map[string]any{"description": "The OpenAPI document",
+				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}},
+		}},
+	},
+})
+
+var components = map[string]any{
+	"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
+	"schemas": map[string]any{
+		"Event": map[string]any{"type": "object",
+			"required": []any{"id", "type", "object_id", "object_kind", "business_id", "mode", "key_id", "request_id", "created_at", "data"},
+			"properties": map[string]any{
+				"id": str(), "type": str(), "object_id": str(), "object_kind": str(), "detail": nullable(),
+				"business_id": str(), "mode": map[string]any{"enum": []any{"test", "live"}},
+				"key_id": nullable(), "request_id": nullable(), "test_clock": map[string]any{"type": "boolean"},
+				"created_at": map[string]any{"type": "string", "format": "date-time"},
+				"data":       map[string]any{"type": "object", "description": "The object as its face renders it after the change"},
+			}},
+		"EventList": map[string]any{"type": "object", "required": []any{"data", "next_cursor"},
+			"properties": map[string]any{"data": map[string]any{"type": "array", "items": ref("Event")}, "next_cursor": nullable()}},
+		"Error": map[string]any{"type": "object", "required": []any{"code", "message"},
+			"properties": map[string]any{"code": str(), "message": str()}},
+	},
+}
+
+var errorResponse = map[string]any{"description": "An error",
+	"content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+
+func operation(id, summary string, params []any, schema any) map[string]any {
+	return map[string]any{"operationId": id, "summary": summary, "parameters": params,
+		"responses": map[string]any{
+			"200":     map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": schema}}},
+			"default": errorResponse,
+		}}
+}
+
+func param(name, description string) map[string]any {
+	return map[string]any{"name": name, "in": "query", "description": description, "schema": str()}
+}
+
+func pathParam() map[string]any {
+	return map[string]any{"name": "id", "in": "path", "required": true, "schema": str()}
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func str() map[string]any            { return map[string]any{"type": "string"} }
+func nullable() map[string]any       { return map[string]any{"type": []any{"string", "null"}} }
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -1,0 +1,224 @@
+package pricebook_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pricebook/pricebook/internal/api/dodo"
+	"github.com/pricebook/pricebook/internal/api/face"
+	"github.com/pricebook/pricebook/internal/api/pricebook"
+	"github.com/pricebook/pricebook/internal/pgtest"
+	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// server is the Dodo face and this face over one store, as serve mounts them.
+func server(t *testing.T, st *store.Store) *httptest.Server {
+	d := face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	mux := http.NewServeMux()
+	mux.Handle(pricebook.Prefix, pricebook.New(d))
+	mux.Handle("/", dodo.New(d))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func call(t *testing.T, srv *httptest.Server, method, path, key, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var m map[string]any
+	if len(raw) > 0 && json.Unmarshal(raw, &m) != nil {
+		t.Fatalf("%s %s: not a JSON object: %s", method, path, raw)
+	}
+	return res.StatusCode, m
+}
+
+const product = `{"name":"Pro","tax_category":"saas","price":{"type":"one_time_price","currency":"USD","price":1999}}`
+
+func TestEventsHistoryAndAsOf(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		srv := server(t, st)
+		keys := storetest.Keys(t, st)
+		key := keys["a"]
+		_, p := call(t, srv, "POST", "/products", key, product)
+		id := p["product_id"].(string)
+		time.Sleep(2 * time.Millisecond)
+		between := time.Now().UTC()
+		time.Sleep(2 * time.Millisecond)
+		if s, _ := call(t, srv, "PATCH", "/products/"+id, key, `{"name":"Pro 2"}`); s != 200 {
+			t.Fatalf("patch: %d", s)
+		}
+
+		// The journal, newest first; readable at once, by a read-only key too.
+		s, list := call(t, srv, "GET", "/_pricebook/v1/events", keys["aRO"], "")
+		data, _ := list["data"].([]any)
+		if s != 200 || len(data) != 2 || list["next_cursor"] != nil {
+			t.Fatalf("events: %d %v", s, list)
+		}
+		latest := data[0].(map[string]any)
+		for _, k := range []string{"id", "type", "object_id", "object_kind", "business_id", "mode", "key_id", "request_id", "created_at", "data"} {
+			if _, ok := latest[k]; !ok {
+				t.Errorf("event lacks %q: %v", k, latest)
+			}
+		}
+		if latest["type"] != "product.updated" || latest["object_id"] != id || latest["data"].(map[string]any)["name"] != "Pro 2" {
+			t.Errorf("latest event: %v", latest)
+		}
+		// Filters and pages.
+		if _, l := call(t, srv, "GET", "/_pricebook/v1/events?type=product.created", key, ""); len(l["data"].([]any)) != 1 {
+			t.Errorf("type filter: %v", l)
+		}
+		_, first := call(t, srv, "GET", "/_pricebook/v1/events?order=asc&limit=1", key, "")
+		cursor, _ := first["next_cursor"].(string)
+		_, second := call(t, srv, "GET", "/_pricebook/v1/events?order=asc&limit=1&cursor="+cursor, key, "")
+		if first["data"].([]any)[0].(map[string]any)["type"] != "product.created" || second["data"].([]any)[0].(map[string]any)["type"] != "product.updated" {
+			t.Errorf("ascending pages: %v / %v", first, second)
+		}
+
+		// History, oldest first; the object as it was.
+		if _, h := call(t, srv, "GET", "/_pricebook/v1/objects/"+id+"/history", key, ""); len(h["data"].([]any)) != 2 {
+			t.Errorf("history: %v", h)
+		}
+		if s, o := call(t, srv, "GET", "/_pricebook/v1/objects/"+id+"?as_of="+between.Format(time.RFC3339Nano), key, ""); s != 200 || o["name"] != "Pro" {
+			t.Errorf("as of before the patch: %d %v", s, o)
+		}
+		if s, o := call(t, srv, "GET", "/_pricebook/v1/objects/"+id, key, ""); s != 200 || o["name"] != "Pro 2" {
+			t.Errorf("latest version: %d %v", s, o)
+		}
+		if s, o := call(t, srv, "GET", "/_pricebook/v1/objects/"+id+"?as_of=2000-01-01T00:00:00Z", key, ""); s != 404 || o["code"] != "not_found" {
+			t.Errorf("as of before it existed: %d %v", s, o)
+		}
+		// Another partition never had it.
+		for _, other := range []string{keys["b"], keys["aLive"]} {
+			if s, _ := call(t, srv, "GET", "/_pricebook/v1/objects/"+id+"/history", other, ""); s != 404 {
+				t.Errorf("another partition's history: %d", s)
+			}
+			if _, l := call(t, srv, "GET", "/_pricebook/v1/events", other, ""); len(l["data"].([]any)) != 0 {
+				t.Errorf("another partition sees events: %v", l)
+			}
+		}
+		// Errors are {code, message}.
+		for _, q := range []string{"order=up", "limit=0", "limit=201", "cursor=nope"} {
+			if s, e := call(t, srv, "GET", "/_pricebook/v1/events?"+q, key, ""); s != 422 || e["code"] != "invalid_request" || e["message"] == "" {
+				t.Errorf("%s: %d %v", q, s, e)
+			}
+		}
+		if s, e := call(t, srv, "GET", "/_pricebook/v1/events", "", ""); s != 401 || e["code"] != "unauthorized" {
+			t.Errorf("no key: %d %v", s, e)
+		}
+		if s, e := call(t, srv, "POST", "/_pricebook/v1/events", key, "{}"); s != 405 || e["code"] != "method_not_allowed" {
+			t.Errorf("POST events: %d %v", s, e)
+		}
+	})
+}
+
+// TestEventStream: a client tailing the stream receives each event as it
+// commits, and resumes after the last one it saw with Last-Event-ID.
+func TestEventStream(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		srv := server(t, st)
+		key := storetest.Keys(t, st)["a"]
+		call(t, srv, "POST", "/products", key, product) // before the stream: not sent
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		open := func(lastID string) (*bufio.Reader, func()) {
+			req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/_pricebook/v1/events/stream", nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			if lastID != "" {
+				req.Header.Set("Last-Event-ID", lastID)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil || res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
+				t.Fatalf("stream: %v %v", err, res)
+			}
+			return bufio.NewReader(res.Body), func() { res.Body.Close() }
+		}
+		next := func(rd *bufio.Reader) (id, typ string, data map[string]any) {
+			for {
+				line, err := rd.ReadString('\n')
+				if err != nil {
+					t.Fatalf("stream ended: %v", err)
+				}
+				line = strings.TrimSuffix(line, "\n")
+				switch {
+				case strings.HasPrefix(line, "id: "):
+					id = line[4:]
+				case strings.HasPrefix(line, "event: "):
+					typ = line[7:]
+				case strings.HasPrefix(line, "data: "):
+					json.Unmarshal([]byte(line[6:]), &data)
+				case line == "" && typ != "":
+					return id, typ, data
+				}
+			}
+		}
+		rd, stop := open("")
+		_, p := call(t, srv, "POST", "/products", key, strings.Replace(product, "Pro", "Live", 1))
+		id, typ, data := next(rd)
+		if typ != "product.created" || data["object_id"] != p["product_id"] {
+			t.Fatalf("first streamed event: %s %v", typ, data)
+		}
+		stop()
+		// Written while nobody listened; a resumed stream starts after id.
+		call(t, srv, "PATCH", "/products/"+p["product_id"].(string), key, `{"name":"Missed"}`)
+		rd, stop = open(id)
+		defer stop()
+		if _, typ, data := next(rd); typ != "product.updated" || data["data"].(map[string]any)["name"] != "Missed" {
+			t.Fatalf("resumed stream: %s %v", typ, data)
+		}
+	})
+}
+
+// TestOpenAPIMatchesRoutes: the served document describes exactly the
+// registered routes, and needs no key.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	srv := server(t, st)
+	res, err := http.Get(srv.URL + pricebook.OpenAPIPath)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("openapi.json: %v %v", err, res)
+	}
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Fatalf("document: %v %q", err, doc.OpenAPI)
+	}
+	var documented, registered []string
+	for p, ops := range doc.Paths {
+		for m := range ops {
+			documented = append(documented, strings.ToUpper(m)+" "+p)
+		}
+	}
+	for _, rt := range pricebook.New(face.Deps{Store: st, Log: slog.Default()}).Routes() {
+		registered = append(registered, rt.Pattern)
+	}
+	registered = append(registered, "GET "+pricebook.OpenAPIPath)
+	slices.Sort(documented)
+	slices.Sort(registered)
+	if !slices.Equal(documented, registered) {
+		t.Errorf("documented %v\nregistered %v", documented, registered)
+	}
+}
