@@ -32,13 +32,17 @@ Usage:
   pricebook keys list   [--json] [--db D]                          list keys (never secrets)
   pricebook keys revoke KEY [--db D]                               revoke a key by id or token
   pricebook seed --products N [--db D]                            bulk-load products (prints a key)
+  pricebook events [--type T] [--object ID] [--limit 20] [--follow] [--base-url U] [--key K]
+                                                                  print the change journal (JSON lines)
+  pricebook history ID [--as-of T] [--base-url U] [--key K]       print an object's versions, or it as of T
   pricebook bench [--db D] [--products N] [--conns 64] [--duration 5s] [--out bench-results]
                                                                   load benchmark against a bare baseline
   pricebook version                                               print the version
   pricebook help                                                  print this help
 
 --db takes a SQLite file path (default pricebook.db), ":memory:", or a
-postgres:// URL. Environment: PRICEBOOK_ADDR, PRICEBOOK_DB.
+postgres:// URL. Environment: PRICEBOOK_ADDR, PRICEBOOK_DB; events and
+history talk to a running server: DODO_PAYMENTS_BASE_URL, DODO_PAYMENTS_API_KEY.
 `
 
 // Run runs the subcommand in args and returns the process exit code.
@@ -58,6 +62,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = e.keys(ctx, args[1:])
 	case "seed":
 		err = e.seedCmd(ctx, args[1:])
+	case "events":
+		err = e.events(ctx, args[1:])
+	case "history":
+		err = e.history(ctx, args[1:])
 	case "bench":
 		err = e.bench(ctx, args[1:])
 	case "bench-baseline":
