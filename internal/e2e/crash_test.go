@@ -174,6 +174,39 @@ func verify(t *testing.T, s *server, key string, l *ledger) {
 	l.mu.Lock()
 	acks := append([]ack(nil), l.acks...)
 	l.mu.Unlock()
+	// Every acknowledged write's event survived with it.
+	created := map[string]bool{}
+	var after string
+	for {
+		var page struct {
+			Data []struct {
+				Type     string `json:"type"`
+				ObjectID string `json:"object_id"`
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		path := "/_pricebook/v1/events?order=asc&limit=200"
+		if after != "" {
+			path += "&cursor=" + after
+		}
+		if status, err := call(ctx, s.base, key, "GET", path, nil, &page); err != nil || status != 200 {
+			t.Fatalf("events after restart: %d %v", status, err)
+		}
+		for _, e := range page.Data {
+			if e.Type == "product.created" || e.Type == "plan.created" || e.Type == "product_collection.created" {
+				created[e.ObjectID] = true
+			}
+		}
+		if len(page.Data) == 0 || page.NextCursor == nil {
+			break
+		}
+		after = *page.NextCursor
+	}
+	for _, a := range acks {
+		if a.kind != "group" && !created[a.id] {
+			t.Fatalf("acknowledged %s %s has no creation event", a.kind, a.id)
+		}
+	}
 	for _, a := range acks {
 		switch a.kind {
 		case "product":
