@@ -222,3 +222,39 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("documented %v\nregistered %v", documented, registered)
 	}
 }
+
+// TestAuthorisationMatrix: every route of the route table refuses
+// requests without a valid key with 401 {code: unauthorized}, answers a
+// read-only key, and never shows another partition's objects.
+func TestAuthorisationMatrix(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		srv := server(t, st)
+		keys := storetest.Keys(t, st)
+		_, p := call(t, srv, "POST", "/products", keys["a"], product)
+		id := p["product_id"].(string)
+		for _, rt := range pricebook.New(face.Deps{Store: st, Log: slog.Default()}).Routes() {
+			method, pattern, _ := strings.Cut(rt.Pattern, " ")
+			path := strings.ReplaceAll(pattern, "{id}", id)
+			if strings.HasSuffix(path, "/stream") {
+				path += "?cursor=nope" // refused before the stream opens
+			}
+			for name, key := range map[string]string{"none": "", "malformed": "not a key", "unknown": "pb_test_0000000000000000_00000000000000000000000000000000", "revoked": keys["revoked"]} {
+				if s, e := call(t, srv, method, path, key, ""); s != 401 || e["code"] != "unauthorized" {
+					t.Errorf("%s with the %s key: %d %v", rt.Pattern, name, s, e)
+				}
+			}
+			if strings.HasSuffix(path, "?cursor=nope") {
+				continue
+			}
+			if s, _ := call(t, srv, method, path, keys["aRO"], ""); s != 200 {
+				t.Errorf("%s with a read-only key: %d", rt.Pattern, s)
+			}
+			for _, other := range []string{"b", "aLive"} {
+				s, body := call(t, srv, method, path, keys[other], "")
+				if data, isList := body["data"].([]any); !(s == 404 || s == 200 && isList && len(data) == 0) {
+					t.Errorf("%s with the %s key: %d %v", rt.Pattern, other, s, body)
+				}
+			}
+		}
+	})
+}
