@@ -38,6 +38,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	readCacheMB := fs.Int("read-cache-mb", httpx.DefaultReadCacheMB, "memory for rendered reads, kept while the data is unchanged (SQLite only; 0 = off)")
+	retention := fs.Duration("journal-retention", 0, "delete journal events older than this, in the background (0 = keep everything)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,8 +78,11 @@ The key is shown only this once; keep it somewhere safe:
 `, b.ID, token, base, token, base)
 	}
 
+	// Closed when shutdown begins, so event streams end and the server
+	// drains.
+	done := make(chan struct{})
 	srv := &http.Server{
-		Handler:           newHandler(st, logger, limiter(*rateLimit), readCache(st, *readCacheMB)),
+		Handler:           newHandler(st, logger, limiter(*rateLimit), readCache(st, *readCacheMB), done),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -86,6 +90,7 @@ The key is shown only this once; keep it somewhere safe:
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(func() { close(done) })
 	fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine())
 
 	if *pprofAddr != "" {
@@ -93,7 +98,7 @@ The key is shown only this once; keep it somewhere safe:
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go pruneIdempotency(ctx, st, logger)
+	go housekeep(ctx, st, logger, *retention)
 	select {
 	case err := <-errc:
 		return err
@@ -130,7 +135,7 @@ func readCache(st *store.Store, mb int) *httpx.ReadCache {
 }
 
 // newHandler composes the faces and the health endpoints.
-func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, reads *httpx.ReadCache) http.Handler {
+func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, reads *httpx.ReadCache, done <-chan struct{}) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -145,7 +150,7 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads}
+	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads, Done: done}
 	cm, d, own := chartmogul.New(deps), dodo.New(deps), pricebook.New(deps)
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)
@@ -168,21 +173,34 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 	}))
 }
 
-// pruneIdempotency deletes expired idempotency records every few minutes,
-// off the request path, until ctx ends.
-func pruneIdempotency(ctx context.Context, st *store.Store, logger *slog.Logger) {
-	tick := time.NewTicker(10 * time.Minute)
+// housekeeping is how often expired idempotency records, and journal
+// events past the retention, are deleted.
+const housekeeping = 10 * time.Minute
+
+// housekeep deletes expired idempotency records and, with a retention,
+// old journal events, every few minutes, off the request path, until ctx
+// ends. With several servers over PostgreSQL only one prunes at a time.
+func housekeep(ctx context.Context, st *store.Store, logger *slog.Logger, retention time.Duration) {
+	tick := time.NewTicker(housekeeping)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if n, err := st.PruneIdempotency(ctx); err != nil && ctx.Err() == nil {
-				logger.Warn("pruning idempotency keys", "err", err)
-			} else if n > 0 {
-				logger.Info("pruned idempotency keys", "count", n)
-			}
+		}
+		if n, err := st.PruneIdempotency(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("pruning idempotency keys", "err", err)
+		} else if n > 0 {
+			logger.Info("pruned idempotency keys", "count", n)
+		}
+		if retention <= 0 {
+			continue
+		}
+		if n, err := st.PruneEvents(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+			logger.Warn("pruning journal events", "err", err)
+		} else if n > 0 {
+			logger.Info("pruned journal events", "count", n)
 		}
 	}
 }

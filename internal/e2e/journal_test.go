@@ -3,8 +3,13 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestJournalThroughTheBinary: writes through the real server record
@@ -47,4 +52,39 @@ func TestJournalThroughTheBinary(t *testing.T) {
 			t.Errorf("as of the creation: %v", was)
 		}
 	})
+}
+
+// TestShutdownEndsEventStreams: SIGTERM drains the server promptly even
+// while a client tails the event stream (the stream ends; the client
+// resumes elsewhere with Last-Event-ID).
+func TestShutdownEndsEventStreams(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pricebook.db")
+	cli(t, "migrate", "--db", db)
+	key := cli(t, "keys", "create", "--mode", "test", "--new-business", "--db", db)
+	s := start(t, db)
+	req, _ := http.NewRequest("GET", s.base+"/_pricebook/v1/events/stream", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("stream: %v %v", err, res)
+	}
+	defer res.Body.Close()
+	began := time.Now()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	exited := make(chan error, 1)
+	go func() { exited <- s.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("server exited with %v:\n%s", err, s.logs)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("server still draining 10 s after SIGTERM with a stream open")
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("shutdown took %v", took)
+	}
+	if _, err := io.ReadAll(res.Body); err != nil && !strings.Contains(err.Error(), "EOF") {
+		t.Logf("stream ended with %v", err)
+	}
 }

@@ -133,5 +133,5 @@ func (s *Store) AbandonIdempotent(ctx context.Context, c Claim) error {
 // PruneIdempotency deletes stored responses older than the TTL and
 // reports how many it removed.
 func (s *Store) PruneIdempotency(ctx context.Context) (int64, error) {
-	return s.db.writeStatement(ctx, "DELETE FROM idempotency_keys WHERE created_at < ?", micros(s.now().Add(-IdempotencyTTL)))
+	return s.housekeep(ctx, "DELETE FROM idempotency_keys WHERE created_at < ?", micros(s.now().Add(-IdempotencyTTL)))
 }

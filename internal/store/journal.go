@@ -149,9 +149,10 @@ func (s *Store) ObjectAsOf(ctx context.Context, tn catalog.Tenant, objectID stri
 }
 
 // PruneEvents deletes events created before the given time and reports
-// how many it removed.
+// how many it removed. With several servers over PostgreSQL only one
+// prunes at a time (housekeeping.go).
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	return s.db.writeStatement(ctx, "DELETE FROM events WHERE created_at < ?", micros(before))
+	return s.housekeep(ctx, "DELETE FROM events WHERE created_at < ?", micros(before))
 }
 
 // execJournal runs one statement of a write and, once it succeeded,

@@ -271,3 +271,28 @@ func TestEveryWriteIsJournaled(t *testing.T) {
 		}
 	})
 }
+
+// TestPruneEvents: pruning removes the events older than the retention
+// and keeps the rest.
+func TestPruneEvents(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn := storetest.Tenant(t, st)
+		now := time.Now().UTC()
+		st.Now = func() time.Time { return now.Add(-48 * time.Hour) }
+		if err := st.CreateProduct(ctx, tn, oneTime("old", 1)); err != nil {
+			t.Fatal(err)
+		}
+		st.Now = func() time.Time { return now }
+		if err := st.CreateProduct(ctx, tn, oneTime("new", 1)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.PruneEvents(ctx, now.Add(-24*time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("pruned %d, %v", n, err)
+		}
+		if left := events(t, st, tn, catalog.EventFilter{}); len(left) != 1 || left[0].CreatedAt != now.Truncate(time.Microsecond) {
+			t.Errorf("left: %+v", left)
+		}
+	})
+}

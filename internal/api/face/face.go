@@ -31,6 +31,10 @@ type Deps struct {
 	// Reads caches rendered reads while the data is unchanged; nil caches
 	// nothing. Faces may share one.
 	Reads *httpx.ReadCache
+	// Done is closed when the server begins to shut down, so that answers
+	// that last (event streams) end and the server can drain; nil never
+	// closes.
+	Done <-chan struct{}
 }
 
 // Route is one entry of a face's route table.

@@ -26,11 +26,12 @@ type API struct {
 	*face.Handler
 	store *store.Store
 	log   *slog.Logger
+	done  <-chan struct{} // closed at shutdown: streams end
 }
 
 // New returns the face with its routes registered.
 func New(d face.Deps) *API {
-	a := &API{store: d.Store, log: d.Log}
+	a := &API{store: d.Store, log: d.Log, done: d.Done}
 	a.Handler = face.New(d, face.Spec{
 		Routes:       a.Routes(),
 		Errors:       a.writeError,

@@ -21,7 +21,8 @@ const (
 // event of the partition in commit order, from the present on (or after
 // the cursor in Last-Event-ID or ?cursor=, to resume), each as
 // "id: <cursor>", "event: <type>", "data: <event>". It filters by type and
-// object_id as the list does, and runs until the client goes away.
+// object_id as the list does, and runs until the client goes away or the
+// server shuts down.
 func (a *API) streamEvents(w http.ResponseWriter, r *http.Request) error {
 	f, err := eventFilter(r)
 	if err != nil {
@@ -87,6 +88,8 @@ func (a *API) streamEvents(w http.ResponseWriter, r *http.Request) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-a.done:
+			return nil // the server is shutting down; the client resumes elsewhere
 		case <-poll.C:
 		}
 	}
