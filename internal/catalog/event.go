@@ -48,6 +48,9 @@ type Change struct {
 	ID     string
 	Detail string
 	Object any
+	// Data, when set, is the object's journal document, rendered before
+	// the write began.
+	Data json.RawMessage
 }
 
 // EventFilter selects journal events.

@@ -31,8 +31,12 @@ func (s *Store) CreateAddon(ctx context.Context, tn catalog.Tenant, a *catalog.A
 	}
 	now := s.now()
 	a.ID, a.BusinessID, a.CreatedAt, a.UpdatedAt = s.NewID("adn_"), tn.BusinessID, now, now
+	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "addon.created", Kind: "addon", ID: a.ID, Object: a})
+	if err != nil {
+		return wrap("CreateAddon", err)
+	}
 	return wrap("CreateAddon", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		return s.execJournal(ctx, t, tn, catalog.Change{Type: "addon.created", Kind: "addon", ID: a.ID, Object: a},
+		return s.execJournal(ctx, t, tn, created,
 			`INSERT INTO addons (id, business_id, mode, name, description, price, currency, tax_category,
 			image_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			a.ID, tn.BusinessID, string(tn.Mode), a.Name, a.Description, a.Price, a.Currency, a.TaxCategory,

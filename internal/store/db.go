@@ -273,6 +273,9 @@ type tx struct {
 	// fixed, when set, replaces the callers' contexts: a group-committed
 	// batch must not be interrupted by one request's cancellation.
 	fixed context.Context
+	// events are the journal rows the transaction's use cases recorded,
+	// inserted together just before the commit (journal.go).
+	events [][]any
 }
 
 func (t *tx) c(ctx context.Context) context.Context {
@@ -378,6 +381,10 @@ func (d *db) write(ctx context.Context, fn func(context.Context, *tx) error) err
 	}
 	t := &tx{d: d, tx: sqlTx, pool: d.w}
 	if err := fn(t.bind(ctx), t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := t.flushEvents(ctx); err != nil {
 		sqlTx.Rollback()
 		return err
 	}

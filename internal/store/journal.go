@@ -57,8 +57,9 @@ func actorOf(ctx context.Context) Actor {
 	return a
 }
 
-// journal records ch for the tenant in t.
-func (s *Store) journal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalog.Change) error {
+// renderChange renders the object ch is about through its face's
+// renderer.
+func (s *Store) renderChange(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
 	s.render.mu.RLock()
 	r := s.render.m[ch.Kind]
 	s.render.mu.RUnlock()
@@ -71,13 +72,61 @@ func (s *Store) journal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalo
 		data, err = json.Marshal(ch.Object)
 	}
 	if err != nil {
-		return fmt.Errorf("store: render %s %s for the journal: %w", ch.Kind, ch.ID, err)
+		return nil, fmt.Errorf("store: render %s %s for the journal: %w", ch.Kind, ch.ID, err)
+	}
+	return data, nil
+}
+
+// prerendered returns ch with its document rendered now, before its
+// write: for a create whose object is complete before the write and
+// renders without a read, so that the single SQLite writer need not.
+func (s *Store) prerendered(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (catalog.Change, error) {
+	var err error
+	ch.Data, err = s.renderChange(ctx, tn, ch)
+	return ch, err
+}
+
+// journal records ch for the tenant in t. Its document is ch.Data when a
+// use case rendered it before its write (what the object will be is known
+// and needs no read), else rendered now, inside the transaction.
+func (s *Store) journal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalog.Change) error {
+	data := ch.Data
+	if data == nil {
+		var err error
+		if data, err = s.renderChange(ctx, tn, ch); err != nil {
+			return err
+		}
 	}
 	a := actorOf(ctx)
-	_, err = t.exec(ctx, `INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, created_at, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.NewID("evt_"), tn.BusinessID, string(tn.Mode), ch.Type, ch.Kind, ch.ID, ch.Detail,
-		a.KeyID, a.RequestID, micros(s.now()), string(data))
-	return err
+	t.events = append(t.events, []any{s.NewID("evt_"), tn.BusinessID, string(tn.Mode), ch.Type, ch.Kind, ch.ID, ch.Detail,
+		a.KeyID, a.RequestID, micros(s.now()), string(data)})
+	return nil
+}
+
+// eventsPerInsert bounds one journal INSERT (11 values a row, within every
+// engine's limit on bound parameters).
+const eventsPerInsert = 200
+
+// flushEvents inserts the journal rows t's use cases recorded, in the
+// order they were recorded, just before t commits: a batch of writes
+// costs a statement per few hundred events instead of one per event. A use
+// case that fails has its rows dropped with its savepoint (writer.go,
+// unit.go), so only committed writes leave events.
+func (t *tx) flushEvents(ctx context.Context) error {
+	for len(t.events) > 0 {
+		n := min(len(t.events), eventsPerInsert)
+		args := make([]any, 0, n*11)
+		for _, row := range t.events[:n] {
+			args = append(args, row...)
+		}
+		q := "INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, created_at, data) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		if _, err := t.exec(ctx, q, args...); err != nil {
+			return err
+		}
+		t.events = t.events[n:]
+	}
+	return nil
 }
 
 const eventColumns = "position, txid, id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, test_clock, created_at, data"
@@ -148,11 +197,25 @@ func (s *Store) ObjectAsOf(ctx context.Context, tn catalog.Tenant, objectID stri
 	return e, true, nil
 }
 
+// pruneBatch bounds the events one pruning statement deletes, so that a
+// long-neglected journal is pruned in steps that never hold the writer
+// long.
+const pruneBatch = 5000
+
 // PruneEvents deletes events created before the given time and reports
-// how many it removed. With several servers over PostgreSQL only one
-// prunes at a time (housekeeping.go).
+// how many it removed, in batches taken in position order (age order; the
+// journal keeps no index on its time). With several servers over
+// PostgreSQL only one prunes at a time (housekeeping.go).
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
-	return s.housekeep(ctx, "DELETE FROM events WHERE created_at < ?", micros(before))
+	var total int64
+	for {
+		n, err := s.housekeep(ctx, `DELETE FROM events WHERE position IN
+			(SELECT position FROM events WHERE created_at < ? ORDER BY position LIMIT ?)`, micros(before), pruneBatch)
+		total += n
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
 }
 
 // execJournal runs one statement of a write and, once it succeeded,

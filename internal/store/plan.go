@@ -45,6 +45,10 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 		return err
 	}
 	p.CreatedAt = now
+	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "plan.created", Kind: "plan", ID: p.ID, Object: p})
+	if err != nil {
+		return wrap("CreatePlan", err)
+	}
 	return wrap("CreatePlan", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		var system string
 		err := t.queryRow(ctx, "SELECT system FROM data_sources WHERE id = ? AND business_id = ? AND mode = ?",
@@ -69,7 +73,7 @@ func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Pl
 		if err != nil {
 			return err
 		}
-		return s.journal(ctx, t, tn, catalog.Change{Type: "plan.created", Kind: "plan", ID: p.ID, Object: p})
+		return s.journal(ctx, t, tn, created)
 	}))
 }
 

@@ -28,6 +28,11 @@ func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog
 		return err
 	}
 	created := catalog.Change{Type: "product.created", Kind: "product", ID: p.ID, Object: p}
+	if !hasRefs(p) { // a product that refers to nothing renders without a read
+		if created, err = s.prerendered(ctx, tn, created); err != nil {
+			return err
+		}
+	}
 	return s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if !hasRefs(p) {
 			// The common case: the brand check and the insert in one

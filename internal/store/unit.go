@@ -46,7 +46,9 @@ func (t *tx) nested(ctx context.Context, fn func(context.Context, *tx) error) er
 	if _, err := t.exec(ctx, "SAVEPOINT unit_step"); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
+	mark := len(t.events)
 	if err := fn(ctx, t); err != nil {
+		t.events = t.events[:mark]
 		if _, rerr := t.exec(ctx, "ROLLBACK TO unit_step"); rerr != nil {
 			return fmt.Errorf("store: rollback to savepoint: %w (after %v)", rerr, err)
 		}

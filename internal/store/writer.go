@@ -138,9 +138,11 @@ func (d *db) commitBatch(batch []*writeReq) {
 			errs[i] = err // abandoned before it ran: nothing was written
 			continue
 		}
+		mark := len(t.events)
 		if single {
-			errs[i] = runSafe(r, t)
-			ran++
+			if errs[i] = runSafe(r, t); errs[i] == nil {
+				ran++
+			}
 			continue
 		}
 		if _, err := t.exec(ctx, "SAVEPOINT w"); err != nil {
@@ -149,6 +151,7 @@ func (d *db) commitBatch(batch []*writeReq) {
 			return
 		}
 		if errs[i] = runSafe(r, t); errs[i] != nil {
+			t.events = t.events[:mark] // the use case's events go with it
 			if _, err := t.exec(ctx, "ROLLBACK TO w"); err != nil {
 				sqlTx.Rollback()
 				fail(fmt.Errorf("store: rollback to savepoint: %w", err))
@@ -163,9 +166,17 @@ func (d *db) commitBatch(batch []*writeReq) {
 			return
 		}
 	}
+	// The batch's journal rows, in one statement per few hundred.
+	if ran > 0 {
+		if err := t.flushEvents(ctx); err != nil {
+			sqlTx.Rollback()
+			fail(fmt.Errorf("store: journal: %w", err))
+			return
+		}
+	}
 	// Odd while committing (stableVersion).
 	d.version.Add(1)
-	if single && errs[0] != nil || ran == 0 {
+	if ran == 0 {
 		sqlTx.Rollback()
 	} else if err := sqlTx.Commit(); err != nil {
 		for i := range errs {
