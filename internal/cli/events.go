@@ -64,19 +64,11 @@ func (e *env) events(ctx context.Context, args []string) error {
 
 // followEvents tails the event stream, printing each event's data line.
 func (e *env) followEvents(ctx context.Context, base, key string, q url.Values) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", base+"/_pricebook/v1/events/stream?"+q.Encode(), nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	res, err := http.DefaultClient.Do(req)
+	res, err := get(ctx, base+"/_pricebook/v1/events/stream?"+q.Encode(), key)
 	if err != nil {
 		return err
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return apiError(res)
-	}
 	rd := bufio.NewReader(res.Body)
 	for {
 		line, err := rd.ReadString('\n')
@@ -147,20 +139,30 @@ func (e *env) history(ctx context.Context, args []string) error {
 
 // getJSON GETs u with the key and decodes the answer into v.
 func getJSON(ctx context.Context, u, key string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	res, err := http.DefaultClient.Do(req)
+	res, err := get(ctx, u, key)
 	if err != nil {
 		return err
 	}
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return apiError(res)
-	}
 	return json.NewDecoder(res.Body).Decode(v)
+}
+
+// get GETs u with the key; any answer but 200 is an error.
+func get(ctx context.Context, u, key string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		defer res.Body.Close()
+		return nil, apiError(res)
+	}
+	return res, nil
 }
 
 // apiError words a refusal of the face ({"code", "message"}).
