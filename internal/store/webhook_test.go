@@ -72,7 +72,10 @@ func TestWebhookEndpointLifecycle(t *testing.T) {
 		for _, err := range []error{
 			st.DeleteWebhookEndpoint(ctx, tn, w.ID),
 			func() error { _, err := st.GetWebhookEndpoint(ctx, tn, w.ID); return err }(),
-			func() error { _, err := st.UpdateWebhookEndpoint(ctx, tn, w.ID, &catalog.WebhookEndpointPatch{}); return err }(),
+			func() error {
+				_, err := st.UpdateWebhookEndpoint(ctx, tn, w.ID, &catalog.WebhookEndpointPatch{})
+				return err
+			}(),
 		} {
 			if catalog.ErrorKind(err) != catalog.KindNotFound {
 				t.Errorf("after delete: %v, want not found", err)
