@@ -108,11 +108,11 @@ func (a *API) Routes() []face.Route {
 
 		{Pattern: "GET /webhooks", Handler: a.listWebhooks},
 		{Pattern: "POST /webhooks", Handler: a.createWebhook},
-		{Pattern: "GET /webhooks/{id}", Handler: a.getWebhook},
+		{Pattern: "GET /webhooks/{id}", Handler: readWebhook(a, webhookResponse)},
 		{Pattern: "PATCH /webhooks/{id}", Handler: a.updateWebhook},
 		{Pattern: "DELETE /webhooks/{id}", Handler: a.deleteWebhook},
-		{Pattern: "GET /webhooks/{id}/secret", Handler: a.getWebhookSecret},
-		{Pattern: "GET /webhooks/{id}/headers", Handler: a.getWebhookHeaders},
+		{Pattern: "GET /webhooks/{id}/secret", Handler: readWebhook(a, secretResponse)},
+		{Pattern: "GET /webhooks/{id}/headers", Handler: readWebhook(a, headersResponse)},
 		{Pattern: "PATCH /webhooks/{id}/headers", Handler: a.updateWebhookHeaders},
 	}
 }

@@ -50,12 +50,15 @@ func checkEventTypes(pr *catalog.Problems, types []string) {
 	}
 }
 
-func (a *API) getWebhook(w http.ResponseWriter, r *http.Request) error {
-	wh, err := a.store.GetWebhookEndpoint(r.Context(), face.Tenant(r), r.PathValue("id"))
-	if err != nil {
-		return err
+// readWebhook answers a read of the path's endpoint as render makes it.
+func readWebhook[O any](a *API, render func(*catalog.WebhookEndpoint) O) httpx.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		wh, err := a.store.GetWebhookEndpoint(r.Context(), face.Tenant(r), r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return httpx.WriteJSON(w, http.StatusOK, render(wh))
 	}
-	return httpx.WriteJSON(w, http.StatusOK, webhookResponse(wh))
 }
 
 // listWebhooks answers one cursor page: limit and iterator, as the SDK's
@@ -122,21 +125,11 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *API) getWebhookSecret(w http.ResponseWriter, r *http.Request) error {
-	wh, err := a.store.GetWebhookEndpoint(r.Context(), face.Tenant(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	return httpx.WriteJSON(w, http.StatusOK, secretOut{Secret: wh.Secret})
-}
+func secretResponse(wh *catalog.WebhookEndpoint) secretOut { return secretOut{Secret: wh.Secret} }
 
-// getWebhookHeaders answers the endpoint's headers; a credential's value
-// is never shown, only its name under sensitive.
-func (a *API) getWebhookHeaders(w http.ResponseWriter, r *http.Request) error {
-	wh, err := a.store.GetWebhookEndpoint(r.Context(), face.Tenant(r), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
+// headersResponse is the endpoint's headers; a credential's value is
+// never shown, only its name under sensitive.
+func headersResponse(wh *catalog.WebhookEndpoint) headersOut {
 	out := headersOut{Headers: map[string]string{}, Sensitive: []string{}}
 	for k, v := range wh.Headers {
 		if catalog.SensitiveHeader(k) {
@@ -146,7 +139,7 @@ func (a *API) getWebhookHeaders(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.Sort(out.Sensitive)
-	return httpx.WriteJSON(w, http.StatusOK, out)
+	return out
 }
 
 // updateWebhookHeaders adds or replaces each header given; the others

@@ -94,9 +94,9 @@ func TestWebhookValidation(t *testing.T) {
 		key := h.keys["a"]
 		for body, field := range map[string]string{
 			`{}`: "url", `{"url":"ftp://example.com"}`: "url", `{"url":"example.com/x"}`: "url",
-			`{"url":"https://example.com","filter_types":["payment.sent"]}`:                    "filter_types[0]",
-			`{"url":"https://example.com","rate_limit":0}`:                                     "rate_limit",
-			`{"url":"https://example.com","headers":{"Webhook-Signature":"x"}}`:                "headers.Webhook-Signature",
+			`{"url":"https://example.com","filter_types":["payment.sent"]}`:                   "filter_types[0]",
+			`{"url":"https://example.com","rate_limit":0}`:                                    "rate_limit",
+			`{"url":"https://example.com","headers":{"Webhook-Signature":"x"}}`:               "headers.Webhook-Signature",
 			`{"url":"https://example.com","description":"` + strings.Repeat("d", 1001) + `"}`: "description",
 		} {
 			r := h.do("POST", "/webhooks", key, body)
