@@ -15,6 +15,7 @@ import (
 	"github.com/pricebook/pricebook/internal/api/dodo"
 	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/api/pricebook"
+	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
 )
@@ -37,6 +38,12 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
+	privateURLs := catalog.PrivateURLsTest
+	fs.Func("webhook-private-urls", "when webhook URLs may name loopback, private or link-local addresses: test (test-mode keys only; the default), always or never",
+		func(v string) (err error) {
+			privateURLs, err = catalog.ParsePrivateURLs(v)
+			return err
+		})
 	readCacheMB := fs.Int("read-cache-mb", httpx.DefaultReadCacheMB, "memory for rendered reads, kept while the data is unchanged (SQLite only; 0 = off)")
 	retention := fs.Duration("journal-retention", 0, "delete journal events older than this, in the background (0 = keep everything)")
 	if err := fs.Parse(args); err != nil {
@@ -49,7 +56,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	defer logOut.Close()
 	logger := slog.New(slog.NewTextHandler(logOut, nil))
 
-	st, err := ownStore(ctx, cfg.db)
+	st, err := openStoreOpt(ctx, cfg.db, store.Options{Owner: true, WebhookPrivateURLs: privateURLs})
 	if err != nil {
 		return err
 	}

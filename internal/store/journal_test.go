@@ -210,6 +210,15 @@ func TestEveryWriteIsJournaled(t *testing.T) {
 		must(st.DeleteDiscount(ctx, tn, d.ID))
 		expect("discount.created", "discount.updated", "discount.updated", "discount.deleted")
 
+		wh := &catalog.WebhookEndpoint{URL: "https://hooks.example.com/in"}
+		must(st.CreateWebhookEndpoint(ctx, tn, wh))
+		_, err = st.UpdateWebhookEndpoint(ctx, tn, wh.ID, &catalog.WebhookEndpointPatch{Disabled: ptr(true)})
+		must(err)
+		_, err = st.UpdateWebhookEndpoint(ctx, tn, wh.ID, &catalog.WebhookEndpointPatch{Headers: map[string]string{"X-A": "1"}})
+		must(err)
+		must(st.DeleteWebhookEndpoint(ctx, tn, wh.ID))
+		expect("webhook_endpoint.created", "webhook_endpoint.updated", "webhook_endpoint.updated", "webhook_endpoint.deleted")
+
 		ids := products(t, st, tn, 3)
 		expect("product.created", "product.created", "product.created")
 		col := newCollection(t, st, tn, group(name("Monthly"), ids[0]))

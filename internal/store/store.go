@@ -39,6 +39,9 @@ type Store struct {
 
 	// render holds the faces' journal renderers (journal.go).
 	render renderers
+
+	// privateURLs says when webhook URLs may name private addresses.
+	privateURLs catalog.PrivateURLs
 }
 
 // Options tune Open.
@@ -49,6 +52,9 @@ type Options struct {
 	// with Owner set (a server; bulk loads), so that Version sees every
 	// change to the catalog. Open fails while another process owns it.
 	Owner bool
+	// WebhookPrivateURLs says when a webhook endpoint's URL may name a
+	// loopback, private or link-local address (default: test mode only).
+	WebhookPrivateURLs catalog.PrivateURLs
 }
 
 // Open opens the database named by dsn: a postgres:// (or postgresql://)
@@ -59,7 +65,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{db: d, engine: d.engine, Now: func() time.Time { return time.Now().UTC() }, NewID: catalog.NewID}, nil
+	private := opt.WebhookPrivateURLs
+	if private == "" {
+		private = catalog.PrivateURLsTest
+	}
+	return &Store{db: d, engine: d.engine, Now: func() time.Time { return time.Now().UTC() }, NewID: catalog.NewID,
+		privateURLs: private}, nil
 }
 
 // Engine reports the engine in use.

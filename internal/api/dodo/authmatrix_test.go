@@ -41,6 +41,7 @@ func fixtures(t *testing.T, h *harness) map[string]map[string]string {
 			"integration_config":{"feature_id":"f","feature_type":"boolean"}}`, "id")},
 		"credit-entitlements": {"id": post("/credit-entitlements", `{"name":"Credits","precision":0,"unit":"c","rollover_enabled":false,"overage_enabled":false}`, "id")},
 		"brands":              {"id": post("/brands", `{"name":"Brand"}`, "brand_id")},
+		"webhooks":            {"id": post("/webhooks", `{"url":"https://hooks.example.com/in"}`, "id")},
 		"discounts":           {"discount_id": post("/discounts", `{"amount":100,"type":"percentage","code":"MATRIX1"}`, "discount_id"), "code": "MATRIX1"},
 	}
 }

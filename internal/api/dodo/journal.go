@@ -54,6 +54,7 @@ func (a *API) registerRenderers() {
 		"credit_entitlement": renderAs(a.store.GetCreditEntitlement, creditResponse),
 		"brand":              renderAs(a.store.GetBrand, brandResponse),
 		"discount":           renderAs(a.store.GetDiscount, discountResponse),
+		"webhook_endpoint":   renderAs(a.store.GetWebhookEndpoint, webhookResponse),
 	}
 	for kind, r := range render {
 		a.store.RenderEvents(kind, r)

@@ -105,6 +105,15 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /discounts/{discount_id}", Handler: a.getDiscount},
 		{Pattern: "PATCH /discounts/{discount_id}", Handler: a.updateDiscount},
 		{Pattern: "DELETE /discounts/{discount_id}", Handler: a.deleteDiscount},
+
+		{Pattern: "GET /webhooks", Handler: a.listWebhooks},
+		{Pattern: "POST /webhooks", Handler: a.createWebhook},
+		{Pattern: "GET /webhooks/{id}", Handler: readWebhook(a, webhookResponse)},
+		{Pattern: "PATCH /webhooks/{id}", Handler: a.updateWebhook},
+		{Pattern: "DELETE /webhooks/{id}", Handler: a.deleteWebhook},
+		{Pattern: "GET /webhooks/{id}/secret", Handler: readWebhook(a, secretResponse)},
+		{Pattern: "GET /webhooks/{id}/headers", Handler: readWebhook(a, headersResponse)},
+		{Pattern: "PATCH /webhooks/{id}/headers", Handler: a.updateWebhookHeaders},
 	}
 }
 
@@ -121,7 +130,7 @@ func bearer(r *http.Request) (string, bool) {
 var pathObject = map[string]string{
 	"products": "Product", "product-collections": "Product collection", "groups": "Group", "items": "Item",
 	"addons": "Addon", "meters": "Meter", "entitlements": "Entitlement", "credit-entitlements": "Credit entitlement",
-	"brands": "Brand", "discounts": "Discount", "code": "Discount code",
+	"brands": "Brand", "discounts": "Discount", "code": "Discount code", "webhooks": "Webhook",
 }
 
 // pathNotFound is the 404 of a path id that is not valid text.
