@@ -41,6 +41,7 @@ func New(d face.Deps) *API {
 		BadQuery: func(name string) error {
 			return badRequest(name, `Parameter "`+name+`" is invalid`)
 		},
+		ReadOnlyFirst: true,
 		MaxRetryAfter: time.Minute,
 	})
 	a.registerRenderers()

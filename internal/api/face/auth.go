@@ -47,6 +47,9 @@ func (h *Handler) authenticate(pattern string, ew httpx.ErrorWriter, next httpx.
 		if err != nil {
 			return err
 		}
+		if h.spec.ReadOnlyFirst && key.ReadOnly && mutating {
+			return h.spec.ReadOnly
+		}
 		if h.limiter != nil && !h.limiter.Allow(w, key.ID, h.spec.MaxRetryAfter) {
 			return httpx.ErrRateLimited
 		}

@@ -48,8 +48,8 @@ type Route struct {
 
 // Spec is what a face tells the kit: its route table, its envelope, how
 // a request presents its key, and the face's errors for the refusals the
-// kit makes on its behalf. Every field but MaxRetryAfter and Preflight is
-// required.
+// kit makes on its behalf. Every field but ReadOnlyFirst, MaxRetryAfter
+// and Preflight is required.
 type Spec struct {
 	Routes []Route
 	// Errors writes errors in the face's envelope: those of routes
@@ -69,6 +69,11 @@ type Spec struct {
 	// BadQuery refuses a query parameter whose name or a value is not
 	// text, named as httpx.BadQueryText names it.
 	BadQuery func(name string) error
+	// ReadOnlyFirst refuses a read-only key's write before the rate limit,
+	// so the refusal spends nothing of the key's budget and carries no
+	// rate-limit headers (ChartMogul's order); without it the limit comes
+	// first (Dodo's).
+	ReadOnlyFirst bool
 	// MaxRetryAfter caps the Retry-After of a rate-limited request; 0 is
 	// no cap.
 	MaxRetryAfter time.Duration

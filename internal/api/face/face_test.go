@@ -19,6 +19,11 @@ import (
 
 // tiny is the smallest face: a key in X-Key, errors as {"error": message}.
 func tiny(t *testing.T, preflight bool) (http.Handler, map[string]string, *atomic.Int64) {
+	return tinyWith(t, func(d *face.Deps, s *face.Spec) { s.Preflight = preflight })
+}
+
+// tinyWith is tiny with its Deps and Spec changed by set.
+func tinyWith(t *testing.T, set func(*face.Deps, *face.Spec)) (http.Handler, map[string]string, *atomic.Int64) {
 	st := storetest.Open(t, store.SQLite)
 	writes := new(atomic.Int64)
 	status := map[catalog.Kind]int{catalog.KindNotFound: 404, catalog.KindUnauthorized: 401, catalog.KindInvalid: 422}
@@ -34,7 +39,8 @@ func tiny(t *testing.T, preflight bool) (http.Handler, map[string]string, *atomi
 		}
 		httpx.WriteJSON(w, code, map[string]string{"error": err.Error()})
 	}
-	h := face.New(face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, face.Spec{
+	deps := face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	spec := face.Spec{
 		Routes: []face.Route{
 			{Pattern: "GET /whoami", Handler: func(w http.ResponseWriter, r *http.Request) error {
 				return httpx.WriteJSON(w, 200, map[string]string{"tenant": face.Tenant(r).String(), "key": face.KeyID(r)})
@@ -54,9 +60,30 @@ func tiny(t *testing.T, preflight bool) (http.Handler, map[string]string, *atomi
 		BadQuery: func(name string) error {
 			return catalog.Errorf(catalog.KindInvalid, catalog.InvalidFilter, "bad %s", name)
 		},
-		Preflight: preflight,
-	})
-	return h, storetest.Keys(t, st), writes
+	}
+	set(&deps, &spec)
+	return face.New(deps, spec), storetest.Keys(t, st), writes
+}
+
+// TestReadOnlyFirst: a face may refuse a read-only key's write before the
+// rate limit (ChartMogul's order), so the refusal spends no request of the
+// key's budget; by default the limit comes first (Dodo's order).
+func TestReadOnlyFirst(t *testing.T) {
+	for _, first := range []bool{false, true} {
+		h, keys, _ := tinyWith(t, func(d *face.Deps, s *face.Spec) {
+			d.Limiter = httpx.NewRateLimiter(60, 1)
+			s.ReadOnlyFirst = first
+		})
+		w1 := send(h, "POST", "/writes", keys["aRO"], "")
+		w2 := send(h, "POST", "/writes", keys["aRO"], "")
+		if first {
+			if w1.Code != 401 || w2.Code != 401 || w1.Header().Get("X-RateLimit-Limit") != "" {
+				t.Errorf("read-only first: %d %d %v", w1.Code, w2.Code, w1.Header())
+			}
+		} else if w1.Code != 401 || w2.Code != 429 {
+			t.Errorf("limit first: %d %d", w1.Code, w2.Code)
+		}
+	}
 }
 
 func send(h http.Handler, method, path, key, idem string) *httptest.ResponseRecorder {
