@@ -40,11 +40,15 @@ func (s *Store) CreateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 	}
 	now := s.now()
 	c.ID, c.BusinessID, c.Deleted, c.CreatedAt, c.UpdatedAt = s.NewID("cde_"), tn.BusinessID, false, now, now
-	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
+	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "credit_entitlement.created", Kind: "credit_entitlement", ID: c.ID, Object: c})
+	if err != nil {
+		return wrap("CreateCreditEntitlement", err)
+	}
+	err = s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if err := nameFree(ctx, t, tn, c.Name, ""); err != nil {
 			return err
 		}
-		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.created", Kind: "credit_entitlement", ID: c.ID, Object: c},
+		return s.execJournal(ctx, t, tn, created,
 			`INSERT INTO credit_entitlements (id, business_id, mode, name, description, precision_digits, unit,
 			expires_after_days, rollover_enabled, rollover_percentage, rollover_timeframe_count, rollover_timeframe_interval,
 			max_rollover_count, overage_enabled, overage_behavior, overage_limit, currency, price_per_unit, deleted,

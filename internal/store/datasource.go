@@ -37,6 +37,10 @@ func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *cata
 	d.ID = "ds_" + catalog.NewTimeUUID(now)
 	d.Status = catalog.DataSourceStatusIdle
 	d.CreatedAt = now
+	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "data_source.created", Kind: "data_source", ID: d.ID, Object: d})
+	if err != nil {
+		return wrap("CreateDataSource", err)
+	}
 	return wrap("CreateDataSource", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		_, err := t.exec(ctx, `INSERT INTO data_sources (id, business_id, mode, name, system, system_key, status, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, tn.BusinessID, string(tn.Mode), d.Name, d.System,
@@ -47,7 +51,7 @@ func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *cata
 		if err != nil {
 			return err
 		}
-		return s.journal(ctx, t, tn, catalog.Change{Type: "data_source.created", Kind: "data_source", ID: d.ID, Object: d})
+		return s.journal(ctx, t, tn, created)
 	}))
 }
 

@@ -61,8 +61,12 @@ func (s *Store) CreateEntitlement(ctx context.Context, tn catalog.Tenant, e *cat
 	}
 	now := s.now()
 	e.ID, e.BusinessID, e.CreatedAt, e.UpdatedAt = s.NewID("ent_"), tn.BusinessID, now, now
+	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "entitlement.created", Kind: "entitlement", ID: e.ID, Object: e})
+	if err != nil {
+		return wrap("CreateEntitlement", err)
+	}
 	return wrap("CreateEntitlement", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		return s.execJournal(ctx, t, tn, catalog.Change{Type: "entitlement.created", Kind: "entitlement", ID: e.ID, Object: e},
+		return s.execJournal(ctx, t, tn, created,
 			`INSERT INTO entitlements (id, business_id, mode, name, description, integration_type, config,
 			metadata, deleted, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.ID, tn.BusinessID, string(tn.Mode), e.Name, e.Description, e.IntegrationType, config, metadata, false,

@@ -50,8 +50,12 @@ func (s *Store) CreateMeter(ctx context.Context, tn catalog.Tenant, m *catalog.M
 	}
 	now := s.now()
 	m.ID, m.BusinessID, m.Archived, m.CreatedAt, m.UpdatedAt = s.NewID("mtr_"), tn.BusinessID, false, now, now
+	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "meter.created", Kind: "meter", ID: m.ID, Object: m})
+	if err != nil {
+		return wrap("CreateMeter", err)
+	}
 	return wrap("CreateMeter", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		return s.execJournal(ctx, t, tn, catalog.Change{Type: "meter.created", Kind: "meter", ID: m.ID, Object: m},
+		return s.execJournal(ctx, t, tn, created,
 			`INSERT INTO meters (id, business_id, mode, name, description, event_name, measurement_unit,
 			aggregation_type, aggregation_key, filter, archived, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
