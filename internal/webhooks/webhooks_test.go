@@ -240,3 +240,52 @@ func TestPrivateAddressRefusedAtConnect(t *testing.T) {
 		t.Errorf("receiver got %d deliveries", n)
 	}
 }
+
+// TestRateLimit: an endpoint with rate_limit 1 gets its three events a
+// second apart or more, each as its first attempt (a delivery over the
+// rate waits; waiting is no attempt).
+func TestRateLimit(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t, store.SQLite)
+	tn := storetest.Tenant(t, st)
+	var mu sync.Mutex
+	var at []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	one := 1
+	ep := catalog.WebhookEndpoint{URL: srv.URL, RateLimit: &one}
+	if err := st.CreateWebhookEndpoint(ctx, tn, &ep); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"a", "b"} { // two more events
+		if _, err := st.UpdateWebhookEndpoint(ctx, tn, ep.ID, &catalog.WebhookEndpointPatch{Description: &d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jobs, err := webhooks.Start(ctx, st, webhooks.Config{Schedule: []time.Duration{0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { jobs.Stop(context.Background()) })
+	waitFor(t, "three deliveries", func() bool { mu.Lock(); defer mu.Unlock(); return len(at) >= 3 })
+	mu.Lock()
+	span := at[2].Sub(at[0])
+	mu.Unlock()
+	if span < 1800*time.Millisecond {
+		t.Errorf("three deliveries at 1/s took %v", span)
+	}
+	var log catalog.List[*catalog.WebhookDelivery]
+	waitFor(t, "three logged deliveries", func() bool {
+		log, err = st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Limit: 10})
+		return err == nil && len(log.Items) == 3
+	})
+	for _, d := range log.Items {
+		if d.Attempt != 1 || d.StatusCode == nil || *d.StatusCode != 200 {
+			t.Errorf("delivery: %+v", d)
+		}
+	}
+}
