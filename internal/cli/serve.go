@@ -52,7 +52,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			schedule, err = webhooks.ParseSchedule(v)
 			return err
 		})
-	retention := fs.Duration("journal-retention", 0, "delete journal events older than this, in the background (0 = keep everything)")
+	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -234,6 +234,11 @@ func housekeep(ctx context.Context, st *store.Store, logger *slog.Logger, retent
 			logger.Warn("pruning journal events", "err", err)
 		} else if n > 0 {
 			logger.Info("pruned journal events", "count", n)
+		}
+		if n, err := st.PruneWebhookDeliveries(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+			logger.Warn("pruning webhook deliveries", "err", err)
+		} else if n > 0 {
+			logger.Info("pruned webhook deliveries", "count", n)
 		}
 	}
 }

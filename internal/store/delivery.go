@@ -205,3 +205,18 @@ func scanDelivery(sc scanner) (*catalog.WebhookDelivery, error) {
 	d.Duration, d.CreatedAt = time.Duration(ms)*time.Millisecond, fromMicros(at)
 	return &d, nil
 }
+
+// PruneWebhookDeliveries deletes delivery attempts recorded before the
+// given time and reports how many it removed, in batches (River prunes its
+// finished jobs itself).
+func (s *Store) PruneWebhookDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		n, err := s.housekeep(ctx, `DELETE FROM webhook_deliveries WHERE id IN
+			(SELECT id FROM webhook_deliveries WHERE created_at < ? LIMIT ?)`, micros(before), pruneBatch)
+		total += n
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
+}
