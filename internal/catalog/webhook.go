@@ -152,10 +152,19 @@ func CheckWebhookAddress(pr *Problems, path, s string) {
 	if !ok {
 		return
 	}
-	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() {
+	if PrivateAddress(ip) {
 		pr.Add(path, "must not name a loopback, private, link-local or unspecified address (%s)", ip)
 	}
+}
+
+// PrivateAddress reports whether ip is a loopback, private, link-local,
+// unspecified or multicast address: one a webhook may not reach unless
+// the policy allows it (checked on the URL, and again where deliveries
+// connect).
+func PrivateAddress(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast()
 }
 
 // literalIP reads host as an IP address, in the forms a URL host takes

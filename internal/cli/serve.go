@@ -18,6 +18,7 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/webhooks"
 )
 
 // serveConfig is everything serve needs, from flags and environment.
@@ -45,7 +46,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		})
 	readCacheMB := fs.Int("read-cache-mb", httpx.DefaultReadCacheMB, "memory for rendered reads, kept while the data is unchanged (SQLite only; 0 = off)")
-	retention := fs.Duration("journal-retention", 0, "delete journal events older than this, in the background (0 = keep everything)")
+	schedule := webhooks.DefaultSchedule
+	fs.Func("webhook-retry-schedule", "when each webhook delivery attempt is due after the one before failed, comma-separated (default Dodo's: 0s,5s,5m,30m,2h,5h,10h,10h)",
+		func(v string) (err error) {
+			schedule, err = webhooks.ParseSchedule(v)
+			return err
+		})
+	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,6 +92,22 @@ The key is shown only this once; keep it somewhere safe:
 `, b.ID, token, base, token, base)
 	}
 
+	// Webhook deliveries, on River, beside the request path. Started on a
+	// context shutdown does not cancel: Stop below lets the attempts
+	// running finish once the HTTP server has drained.
+	jobs, err := webhooks.Start(context.WithoutCancel(ctx), st, webhooks.Config{Schedule: schedule, PrivateURLs: privateURLs, Log: logger})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("webhook deliveries: %w", err)
+	}
+	stopJobs := func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := jobs.Stop(stopCtx); err != nil {
+			logger.Warn("webhook deliveries: stop", "err", err)
+		}
+	}
+
 	// Closed when shutdown begins, so event streams end and the server
 	// drains.
 	done := make(chan struct{})
@@ -108,6 +131,7 @@ The key is shown only this once; keep it somewhere safe:
 	go housekeep(ctx, st, logger, *retention)
 	select {
 	case err := <-errc:
+		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
@@ -116,7 +140,9 @@ The key is shown only this once; keep it somewhere safe:
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	err = srv.Shutdown(shutdownCtx)
+	stopJobs()
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -208,6 +234,11 @@ func housekeep(ctx context.Context, st *store.Store, logger *slog.Logger, retent
 			logger.Warn("pruning journal events", "err", err)
 		} else if n > 0 {
 			logger.Info("pruned journal events", "count", n)
+		}
+		if n, err := st.PruneWebhookDeliveries(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+			logger.Warn("pruning webhook deliveries", "err", err)
+		} else if n > 0 {
+			logger.Info("pruned webhook deliveries", "count", n)
 		}
 	}
 }

@@ -13,8 +13,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"log/slog"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -61,6 +67,13 @@ type db struct {
 	restartDue  atomic.Bool
 	closeMu     sync.RWMutex
 	closed      bool
+
+	// River's side of the database (delivery.go): its driver, over
+	// riverPool, and an insert-only client that write transactions
+	// enqueue delivery jobs through.
+	riverPool *sql.DB
+	riverDrv  riverdriver.Driver[*sql.Tx]
+	jobs      *river.Client[*sql.Tx]
 }
 
 // pgConns is the PostgreSQL pool's size.
@@ -103,8 +116,50 @@ func openDB(ctx context.Context, dsn string, opt Options) (*db, error) {
 		d.close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
+	if err := d.openRiver(dsn); err != nil {
+		d.close()
+		return nil, err
+	}
 	return d, nil
 }
+
+// openRiver sets up River's access to the database. On PostgreSQL River
+// shares the pool. On a SQLite file it gets a pool of its own, one
+// connection, outside the group-commit writer: River's fetches,
+// completions and maintenance must not queue behind catalog writes, nor
+// hold the store's writer. Its writes touch only River's tables (river_*),
+// never the catalog, so they need not move the data version that the
+// single-writer read cache trusts (version.go): a cached answer stays
+// right across them. SQLite lets one writer at a time in; busy_timeout
+// makes each side wait for the other, and _txlock=immediate takes the
+// write lock up front so the two never deadlock upgrading a read.
+func (d *db) openRiver(dsn string) error {
+	d.riverPool = d.w
+	if d.engine == Postgres {
+		d.riverDrv = riverdatabasesql.New(d.riverPool)
+	} else {
+		if dsn != ":memory:" {
+			u := "file:" + (&url.URL{Path: dsn}).EscapedPath()
+			p, err := sql.Open("sqlite", u+"?_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate")
+			if err != nil {
+				return fmt.Errorf("store: open River's pool: %w", err)
+			}
+			p.SetMaxOpenConns(1)
+			d.riverPool = p
+		}
+		d.riverDrv = riversqlite.New(d.riverPool)
+	}
+	jobs, err := river.NewClient(d.riverDrv, &river.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("store: River insert client: %w", err)
+	}
+	d.jobs = jobs
+	return nil
+}
+
+// River returns the River driver over the database, for the engine that
+// works the jobs writes enqueue (internal/webhooks).
+func (s *Store) River() riverdriver.Driver[*sql.Tx] { return s.db.riverDrv }
 
 // ready reports whether the database answers.
 func (d *db) ready(ctx context.Context) error {
@@ -119,6 +174,9 @@ func (d *db) close() error {
 		cache.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	}
 	err := d.w.Close()
+	if d.riverPool != nil && d.riverPool != d.w {
+		err = errors.Join(err, d.riverPool.Close())
+	}
 	if d.r != d.w {
 		err = errors.Join(err, d.r.Close())
 	}

@@ -113,6 +113,10 @@ const eventsPerInsert = 200
 // case that fails has its rows dropped with its savepoint (writer.go,
 // unit.go), so only committed writes leave events.
 func (t *tx) flushEvents(ctx context.Context) error {
+	// The deliveries' jobs, in the same transaction (delivery.go).
+	if err := t.enqueueDeliveries(ctx, t.events); err != nil {
+		return err
+	}
 	for len(t.events) > 0 {
 		n := min(len(t.events), eventsPerInsert)
 		args := make([]any, 0, n*11)

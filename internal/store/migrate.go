@@ -5,10 +5,13 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 //go:embed migrations
@@ -19,8 +22,23 @@ var migrationFS embed.FS
 const migrationLock = 7362846512
 
 // Migrate applies every embedded migration not yet recorded, each in its
-// own transaction, in order. It is safe to run from several processes.
+// own transaction, in order, then River's own (its job tables, for webhook
+// deliveries). It is safe to run from several processes.
 func (s *Store) Migrate(ctx context.Context) error {
+	if err := s.migrateCatalog(ctx); err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(s.db.riverDrv, &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("store: River migrations: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("store: River migrations: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) migrateCatalog(ctx context.Context) error {
 	files, err := fs.Glob(migrationFS, "migrations/"+string(s.engine)+"/*.sql")
 	if err != nil {
 		return wrap("Migrate", err)

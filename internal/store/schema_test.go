@@ -41,6 +41,7 @@ func TestSchemasMatch(t *testing.T) {
 	}
 }
 
+// River's own tables (river_*) are River's, one schema per dialect, and left out.
 // schemaOf lists a migrated database's columns ("table.column type null")
 // and named indexes ("index name on table"; not those the engines name
 // for inline PRIMARY KEY and UNIQUE constraints), sorted.
@@ -74,25 +75,25 @@ func schemaOf(t *testing.T, s *Store) []string {
 	}
 	if s.engine == SQLite {
 		add(`SELECT m.name, p.name, p.type, p."notnull" OR p.pk > 0 FROM sqlite_master m, pragma_table_info(m.name) p
-			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'`, func(r *rows) (string, error) {
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'river_%'`, func(r *rows) (string, error) {
 			var table, col, typ string
 			var notNull bool
 			err := r.Scan(&table, &col, &typ, &notNull)
 			return table + "." + col + " " + family(typ) + map[bool]string{true: " not null", false: " null"}[notNull], err
 		})
-		add(`SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'`, func(r *rows) (string, error) {
+		add(`SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%' AND tbl_name NOT LIKE 'river_%'`, func(r *rows) (string, error) {
 			var name, table string
 			err := r.Scan(&name, &table)
 			return "index " + name + " on " + table, err
 		})
 	} else {
-		add(`SELECT table_name, column_name, data_type, is_nullable = 'NO' FROM information_schema.columns WHERE table_schema = 'public'`, func(r *rows) (string, error) {
+		add(`SELECT table_name, column_name, data_type, is_nullable = 'NO' FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE 'river_%'`, func(r *rows) (string, error) {
 			var table, col, typ string
 			var notNull bool
 			err := r.Scan(&table, &col, &typ, &notNull)
 			return table + "." + col + " " + family(typ) + map[bool]string{true: " not null", false: " null"}[notNull], err
 		})
-		add(`SELECT indexname, tablename FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'`, func(r *rows) (string, error) {
+		add(`SELECT indexname, tablename FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE 'river_%' AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'`, func(r *rows) (string, error) {
 			var name, table string
 			err := r.Scan(&name, &table)
 			return "index " + name + " on " + table, err

@@ -2,8 +2,8 @@
 // list (cursor pages, auto-pagination), retrieve, update, delete,
 // retrieveSecret, headers.retrieve and headers.update. The shapes are the
 // SDK's own types (resources/webhooks/*.d.ts); where they are silent the
-// test follows internal/api/dodo/README.md "Webhooks". Deliveries are out
-// of scope.
+// test follows internal/api/dodo/README.md "Webhooks". Deliveries are
+// webhook-deliveries.test.js's.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

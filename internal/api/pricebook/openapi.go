@@ -9,7 +9,7 @@ var openAPIDocument = mustJSON(map[string]any{
 	"info": map[string]any{
 		"title":   "Pricebook",
 		"version": "v1",
-		"description": "Pricebook's own API: the change journal, object history and objects as they were. " +
+		"description": "Pricebook's own API: the change journal, object history, objects as they were and webhook deliveries. " +
 			"Lists answer {data, next_cursor}; errors answer {code, message}. Authenticate with the same API keys as the vendor faces.",
 	},
 	"servers":    []any{map[string]any{"url": "/"}},
@@ -37,6 +37,10 @@ var openAPIDocument = mustJSON(map[string]any{
 			"Every version of the object, oldest first, with who changed it and when.",
 			[]any{pathParam(), param("cursor", "Continue after the list that returned it"), param("limit", "1 to 200, default 50")},
 			ref("EventList"))},
+		"/_pricebook/v1/webhooks/{id}/deliveries": map[string]any{"get": operation("listWebhookDeliveries",
+			"Every attempt to deliver an event to the webhook endpoint, newest first.",
+			[]any{pathParam(), param("cursor", "Continue after the list that returned it"), param("limit", "1 to 200, default 50")},
+			ref("WebhookDeliveryList"))},
 		"/_pricebook/v1/openapi.json": map[string]any{"get": map[string]any{
 			"operationId": "openAPI", "summary": "This document.", "security": []any{},
 			"responses": map[string]any{"200": map[string]any{"description": "The OpenAPI document",
@@ -59,6 +63,21 @@ var components = map[string]any{
 			}},
 		"EventList": map[string]any{"type": "object", "required": []any{"data", "next_cursor"},
 			"properties": map[string]any{"data": map[string]any{"type": "array", "items": ref("Event")}, "next_cursor": nullable()}},
+		"WebhookDelivery": map[string]any{"type": "object",
+			"required": []any{"id", "endpoint_id", "event_id", "event_type", "attempt", "status_code", "duration_ms", "response", "error", "next_retry_at", "created_at"},
+			"properties": map[string]any{
+				"id": str(), "endpoint_id": str(), "event_id": map[string]any{"type": "string", "description": "The webhook-id header sent"},
+				"event_type": str(), "attempt": map[string]any{"type": "integer", "description": "1 for the first"},
+				"status_code": map[string]any{"type": []any{"integer", "null"}, "description": "null when no response came"},
+				"duration_ms": map[string]any{"type": "integer"},
+				"response":    map[string]any{"type": "string", "description": "The response body's first KiB"},
+				"error":       nullable(),
+				"next_retry_at": map[string]any{"type": []any{"string", "null"}, "format": "date-time",
+					"description": "When the next attempt is due; null after a success or the last attempt"},
+				"created_at": map[string]any{"type": "string", "format": "date-time"},
+			}},
+		"WebhookDeliveryList": map[string]any{"type": "object", "required": []any{"data", "next_cursor"},
+			"properties": map[string]any{"data": map[string]any{"type": "array", "items": ref("WebhookDelivery")}, "next_cursor": nullable()}},
 		"Error": map[string]any{"type": "object", "required": []any{"code", "message"},
 			"properties": map[string]any{"code": str(), "message": str()}},
 	},

@@ -232,9 +232,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 		keys := storetest.Keys(t, st)
 		_, p := call(t, srv, "POST", "/products", keys["a"], product)
 		id := p["product_id"].(string)
+		_, wh := call(t, srv, "POST", "/webhooks", keys["a"], `{"url": "https://example.com/hook"}`)
 		for _, rt := range pricebook.New(face.Deps{Store: st, Log: slog.Default()}).Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")
 			path := strings.ReplaceAll(pattern, "{id}", id)
+			if strings.HasPrefix(pattern, "/_pricebook/v1/webhooks/") {
+				path = strings.ReplaceAll(pattern, "{id}", wh["id"].(string))
+			}
 			if strings.HasSuffix(path, "/stream") {
 				path += "?cursor=nope" // refused before the stream opens
 			}

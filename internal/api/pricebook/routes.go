@@ -55,6 +55,7 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /_pricebook/v1/events/stream", Handler: a.streamEvents},
 		{Pattern: "GET /_pricebook/v1/objects/{id}", Handler: a.getObject},
 		{Pattern: "GET /_pricebook/v1/objects/{id}/history", Handler: a.objectHistory},
+		{Pattern: "GET /_pricebook/v1/webhooks/{id}/deliveries", Handler: a.listDeliveries},
 	}
 }
 

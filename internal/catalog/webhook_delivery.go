@@ -1,0 +1,35 @@
+package catalog
+
+import "time"
+
+// WebhookDelivery is one attempt to send an event to a webhook endpoint.
+type WebhookDelivery struct {
+	ID         string // wdl_...
+	EndpointID string
+	EventID    string
+	EventType  string
+	Attempt    int  // 1 for the first
+	StatusCode *int // nil when no response came (connection refused, timeout, policy)
+	Duration   time.Duration
+	Response   string // the response body's first KiB
+	Error      string // why no response came, or why it was refused
+	// NextRetryAt is when the next attempt is due, nil after a success or
+	// the last attempt.
+	NextRetryAt *time.Time
+	CreatedAt   time.Time
+}
+
+// WebhookDeliveryFilter selects a page of an endpoint's deliveries, newest
+// first: After is the cursor (a delivery's created_at and id) to continue
+// after.
+type WebhookDeliveryFilter struct {
+	EndpointID string
+	After      *WebhookDeliveryCursor
+	Limit      int
+}
+
+// WebhookDeliveryCursor is where a page of deliveries ended.
+type WebhookDeliveryCursor struct {
+	CreatedAt time.Time
+	ID        string
+}

@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/pricebook/pricebook/internal/catalog"
+)
+
+// Webhook deliveries are an outbox on River: the write that journals an
+// event inserts, in its own transaction, one River job per endpoint of the
+// tenant subscribed to the event's type (enqueueDeliveries). Nothing is
+// sent inside the write; River's workers (internal/webhooks, started by
+// serve) send the jobs once each, retry them, and record every attempt
+// here (RecordWebhookDelivery).
+
+// DeliveryQueue is the River queue of webhook deliveries.
+const DeliveryQueue = "webhooks"
+
+// deliveryMaxAttempts bounds River's attempts; the worker stops earlier,
+// when its retry schedule ends.
+const deliveryMaxAttempts = 100
+
+// DeliveryArgs is the River job that sends one event to one endpoint. It
+// carries the whole message, so a delivery never depends on the journal
+// still holding the event.
+type DeliveryArgs struct {
+	EndpointID string          `json:"endpoint_id"`
+	EventID    string          `json:"event_id"`
+	BusinessID string          `json:"business_id"`
+	Mode       string          `json:"mode"`
+	Type       string          `json:"type"`
+	Timestamp  time.Time       `json:"timestamp"`
+	Data       json.RawMessage `json:"data"`
+}
+
+// Kind names the job kind to River.
+func (DeliveryArgs) Kind() string { return "webhook_delivery" }
+
+// InsertOpts puts deliveries on their queue.
+func (DeliveryArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: DeliveryQueue, MaxAttempts: deliveryMaxAttempts}
+}
+
+// subscriber is an enabled endpoint and the event types it wants (nil:
+// all of them).
+type subscriber struct {
+	id    string
+	types []string
+}
+
+func (s subscriber) wants(typ string) bool {
+	if s.types == nil {
+		return true
+	}
+	for _, t := range s.types {
+		if t == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// enqueueDeliveries inserts the delivery jobs of events (journal rows as
+// journal records them) through t, so that they commit exactly when the
+// events do. The tenants' endpoints are read once per flush, inside t:
+// they are what the batch's own writes left them.
+func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any) error {
+	if t.d.jobs == nil {
+		return nil
+	}
+	type tenant struct{ business, mode string }
+	subs := map[tenant][]subscriber{}
+	var params []river.InsertManyParams
+	for _, row := range events {
+		tn := tenant{row[1].(string), row[2].(string)}
+		list, ok := subs[tn]
+		if !ok {
+			var err error
+			if list, err = t.subscribers(ctx, tn.business, tn.mode); err != nil {
+				return fmt.Errorf("store: webhook endpoints: %w", err)
+			}
+			subs[tn] = list
+		}
+		typ := row[3].(string)
+		for _, s := range list {
+			if !s.wants(typ) {
+				continue
+			}
+			params = append(params, river.InsertManyParams{Args: DeliveryArgs{EndpointID: s.id, EventID: row[0].(string),
+				BusinessID: tn.business, Mode: tn.mode, Type: typ, Timestamp: fromMicros(row[9].(int64)),
+				Data: json.RawMessage(row[10].(string))}})
+		}
+	}
+	if len(params) == 0 {
+		return nil
+	}
+	if _, err := t.d.jobs.InsertManyTx(t.c(ctx), t.tx, params); err != nil {
+		return fmt.Errorf("store: enqueue webhook deliveries: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) subscribers(ctx context.Context, business, mode string) ([]subscriber, error) {
+	rows, err := t.query(ctx, `SELECT id, filter_types FROM webhook_endpoints
+		WHERE business_id = ? AND mode = ? AND deleted_at IS NULL AND disabled = ?`, business, mode, false)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []subscriber
+	for rows.Next() {
+		var s subscriber
+		var filter sql.NullString
+		if err := rows.Scan(&s.id, &filter); err != nil {
+			return nil, err
+		}
+		if filter.Valid {
+			if err := json.Unmarshal([]byte(filter.String), &s.types); err != nil {
+				return nil, err
+			}
+			if s.types == nil {
+				s.types = []string{}
+			}
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// WebhookEndpointForDelivery returns the endpoint a delivery job names,
+// secret and headers included; NotFound once it is deleted.
+func (s *Store) WebhookEndpointForDelivery(ctx context.Context, a DeliveryArgs) (*catalog.WebhookEndpoint, error) {
+	return s.GetWebhookEndpoint(ctx, catalog.Tenant{BusinessID: a.BusinessID, Mode: catalog.Mode(a.Mode)}, a.EndpointID)
+}
+
+// RecordWebhookDelivery stores one delivery attempt, filling its id and
+// time.
+func (s *Store) RecordWebhookDelivery(ctx context.Context, tn catalog.Tenant, d *catalog.WebhookDelivery) error {
+	d.ID, d.CreatedAt = s.NewID("wdl_"), s.now()
+	var next *int64
+	if d.NextRetryAt != nil {
+		n := micros(*d.NextRetryAt)
+		next = &n
+	}
+	var status *int64
+	if d.StatusCode != nil {
+		n := int64(*d.StatusCode)
+		status = &n
+	}
+	_, err := s.db.writeStatement(ctx, `INSERT INTO webhook_deliveries (id, business_id, mode, endpoint_id, event_id, event_type,
+		attempt, status_code, duration_ms, response, error, next_retry_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, tn.BusinessID, string(tn.Mode), d.EndpointID, d.EventID, d.EventType, d.Attempt, status,
+		d.Duration.Milliseconds(), d.Response, d.Error, next, micros(d.CreatedAt))
+	return wrap("RecordWebhookDelivery", err)
+}
+
+// ListWebhookDeliveries returns a page of the attempts made to one of the
+// tenant's endpoints, newest first.
+func (s *Store) ListWebhookDeliveries(ctx context.Context, tn catalog.Tenant, f catalog.WebhookDeliveryFilter) (catalog.List[*catalog.WebhookDelivery], error) {
+	var out catalog.List[*catalog.WebhookDelivery]
+	if _, err := s.GetWebhookEndpoint(ctx, tn, f.EndpointID); err != nil {
+		return out, err
+	}
+	q := `SELECT id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, response, error, next_retry_at, created_at
+		FROM webhook_deliveries WHERE endpoint_id = ? AND business_id = ? AND mode = ?`
+	args := []any{f.EndpointID, tn.BusinessID, string(tn.Mode)}
+	if f.After != nil {
+		q += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+		at := micros(f.After.CreatedAt)
+		args = append(args, at, at, f.After.ID)
+	}
+	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
+	args = append(args, f.Limit+1)
+	rows, err := s.db.query(ctx, q, args...)
+	if err != nil {
+		return out, wrap("ListWebhookDeliveries", err)
+	}
+	defer rows.Close()
+	out, err = scanPage(rows, catalog.Page{Size: f.Limit}, scanDelivery)
+	return out, wrap("ListWebhookDeliveries", err)
+}
+
+func scanDelivery(sc scanner) (*catalog.WebhookDelivery, error) {
+	var d catalog.WebhookDelivery
+	var status, next sql.NullInt64
+	var ms, at int64
+	if err := sc.Scan(&d.ID, &d.EndpointID, &d.EventID, &d.EventType, &d.Attempt, &status, &ms, &d.Response, &d.Error,
+		&next, &at); err != nil {
+		return nil, err
+	}
+	if status.Valid {
+		n := int(status.Int64)
+		d.StatusCode = &n
+	}
+	if next.Valid {
+		t := fromMicros(next.Int64)
+		d.NextRetryAt = &t
+	}
+	d.Duration, d.CreatedAt = time.Duration(ms)*time.Millisecond, fromMicros(at)
+	return &d, nil
+}
+
+// PruneWebhookDeliveries deletes delivery attempts recorded before the
+// given time and reports how many it removed, in batches (River prunes its
+// finished jobs itself).
+func (s *Store) PruneWebhookDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		n, err := s.housekeep(ctx, `DELETE FROM webhook_deliveries WHERE id IN
+			(SELECT id FROM webhook_deliveries WHERE created_at < ? LIMIT ?)`, micros(before), pruneBatch)
+		total += n
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
+}
