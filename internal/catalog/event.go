@@ -65,3 +65,28 @@ type EventFilter struct {
 	After *EventPosition
 	Limit int
 }
+
+// EventTypes are the types of the journal's events: Pricebook's catalog
+// events, which webhook endpoints may also filter on.
+var EventTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for kind, whats := range map[string][]string{
+		"product":            {"created", "updated", "archived", "unarchived"},
+		"product_collection": {"created", "updated", "archived", "unarchived"},
+		"addon":              {"created", "updated"},
+		"meter":              {"created", "archived", "unarchived"},
+		"entitlement":        {"created", "updated", "deleted"},
+		"credit_entitlement": {"created", "updated", "deleted", "undeleted"},
+		"brand":              {"created", "updated", "archived"},
+		"discount":           {"created", "updated", "deleted"},
+		"webhook_endpoint":   {"created", "updated", "deleted"},
+		"data_source":        {"created", "deleted"},
+		"plan":               {"created", "updated", "deleted"},
+		"plan_group":         {"created", "updated", "deleted"},
+	} {
+		for _, w := range whats {
+			m[kind+"."+w] = true
+		}
+	}
+	return m
+}()

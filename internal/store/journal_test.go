@@ -273,6 +273,11 @@ func TestEveryWriteIsJournaled(t *testing.T) {
 		if len(got) != len(want) {
 			t.Fatalf("%d events, want %d:\n got %v\nwant %v", len(got), len(want), got, want)
 		}
+		for _, typ := range got {
+			if !catalog.EventTypes[typ] {
+				t.Errorf("event type %s is not in catalog.EventTypes (webhook filters could not name it)", typ)
+			}
+		}
 		for i := range want {
 			if got[i] != want[i] {
 				t.Errorf("event %d: %s, want %s", i, got[i], want[i])

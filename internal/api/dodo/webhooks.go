@@ -41,10 +41,12 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) error {
 	return httpx.WriteJSON(w, http.StatusOK, webhookResponse(wh))
 }
 
-// checkEventTypes records each filter type that is not an event type.
+// checkEventTypes records each filter type that is neither one of Dodo's
+// event types nor one of Pricebook's catalog events (catalog.EventTypes,
+// the ones this server sends).
 func checkEventTypes(pr *catalog.Problems, types []string) {
 	for i, t := range types {
-		if !webhookEventTypes[t] {
+		if !webhookEventTypes[t] && !catalog.EventTypes[t] {
 			pr.Add(indexed("filter_types", i), "unknown event type %q", t)
 		}
 	}

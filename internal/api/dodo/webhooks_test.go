@@ -85,6 +85,10 @@ func TestWebhookWireShape(t *testing.T) {
 		if fmt.Sprint(types) != "[webhook_endpoint.created webhook_endpoint.updated webhook_endpoint.updated webhook_endpoint.deleted]" {
 			t.Errorf("events %v", types)
 		}
+		// Pricebook's own catalog events may be filtered on, beside Dodo's.
+		if c := h.do("POST", "/webhooks", key, `{"url":"https://hooks.example.com/catalog","filter_types":["product.created","plan.deleted","payment.succeeded"]}`); c.status != 200 {
+			t.Errorf("catalog event types as filters: %d %s", c.status, c.body)
+		}
 	})
 }
 
