@@ -174,7 +174,10 @@ func verify(t *testing.T, s *server, key string, l *ledger) {
 	l.mu.Lock()
 	acks := append([]ack(nil), l.acks...)
 	l.mu.Unlock()
-	// Every acknowledged write's event survived with it.
+	// Every acknowledged write's event survived with it. Read newest first:
+	// an ascending read waits below the oldest transaction still running,
+	// and on PostgreSQL the killed server's transactions may still be
+	// running until the database notices the dead connections.
 	created := map[string]bool{}
 	var after string
 	for {
@@ -185,7 +188,7 @@ func verify(t *testing.T, s *server, key string, l *ledger) {
 			}
 			NextCursor *string `json:"next_cursor"`
 		}
-		path := "/_pricebook/v1/events?order=asc&limit=200"
+		path := "/_pricebook/v1/events?limit=200"
 		if after != "" {
 			path += "&cursor=" + after
 		}
