@@ -20,16 +20,8 @@ type WebhookDelivery struct {
 }
 
 // WebhookDeliveryFilter selects a page of an endpoint's deliveries, newest
-// first: After is the cursor (a delivery's created_at and id) to continue
-// after.
+// first.
 type WebhookDeliveryFilter struct {
 	EndpointID string
-	After      *WebhookDeliveryCursor
-	Limit      int
-}
-
-// WebhookDeliveryCursor is where a page of deliveries ended.
-type WebhookDeliveryCursor struct {
-	CreatedAt time.Time
-	ID        string
+	Page       Page
 }

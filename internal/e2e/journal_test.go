@@ -7,9 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 )
 
 // TestJournalThroughTheBinary: writes through the real server record
@@ -69,21 +67,7 @@ func TestShutdownEndsEventStreams(t *testing.T) {
 		t.Fatalf("stream: %v %v", err, res)
 	}
 	defer res.Body.Close()
-	began := time.Now()
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	exited := make(chan error, 1)
-	go func() { exited <- s.cmd.Wait() }()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("server exited with %v:\n%s", err, s.logs)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("server still draining 10 s after SIGTERM with a stream open")
-	}
-	if took := time.Since(began); took > 5*time.Second {
-		t.Errorf("shutdown took %v", took)
-	}
+	s.stop(t)
 	if _, err := io.ReadAll(res.Body); err != nil && !strings.Contains(err.Error(), "EOF") {
 		t.Logf("stream ended with %v", err)
 	}

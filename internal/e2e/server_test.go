@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -131,6 +132,27 @@ func start(t testing.TB, db string, extra ...string) *server {
 	}
 	t.Fatalf("server never became ready:\n%s", s.logs)
 	return nil
+}
+
+// stop sends SIGTERM and fails t unless the server exits cleanly within
+// five seconds.
+func (s *server) stop(t testing.TB) {
+	t.Helper()
+	began := time.Now()
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	exited := make(chan error, 1)
+	go func() { exited <- s.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("server exited with %v:\n%s", err, s.logs)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("server still stopping 15 s after SIGTERM:\n%s", s.logs)
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("shutdown took %v", took)
+	}
 }
 
 // kill ends the process with SIGKILL: no chance to flush anything.

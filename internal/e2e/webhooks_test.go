@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -62,20 +61,6 @@ func TestWebhookDeliveriesThroughTheBinary(t *testing.T) {
 		if data, _ := log["data"].([]any); len(data) != 2 {
 			t.Errorf("delivery log: %v", log)
 		}
-		began := time.Now()
-		s.cmd.Process.Signal(syscall.SIGTERM)
-		exited := make(chan error, 1)
-		go func() { exited <- s.cmd.Wait() }()
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Fatalf("server exited with %v:\n%s", err, s.logs)
-			}
-		case <-time.After(15 * time.Second):
-			t.Fatalf("server still stopping 15 s after SIGTERM")
-		}
-		if took := time.Since(began); took > 5*time.Second {
-			t.Errorf("shutdown took %v", took)
-		}
+		s.stop(t)
 	})
 }

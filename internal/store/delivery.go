@@ -163,26 +163,15 @@ func (s *Store) RecordWebhookDelivery(ctx context.Context, tn catalog.Tenant, d 
 // ListWebhookDeliveries returns a page of the attempts made to one of the
 // tenant's endpoints, newest first.
 func (s *Store) ListWebhookDeliveries(ctx context.Context, tn catalog.Tenant, f catalog.WebhookDeliveryFilter) (catalog.List[*catalog.WebhookDelivery], error) {
-	var out catalog.List[*catalog.WebhookDelivery]
 	if _, err := s.GetWebhookEndpoint(ctx, tn, f.EndpointID); err != nil {
-		return out, err
+		return catalog.List[*catalog.WebhookDelivery]{}, err
 	}
-	q := `SELECT id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, response, error, next_retry_at, created_at
-		FROM webhook_deliveries WHERE endpoint_id = ? AND business_id = ? AND mode = ?`
-	args := []any{f.EndpointID, tn.BusinessID, string(tn.Mode)}
-	if f.After != nil {
-		q += " AND (created_at < ? OR (created_at = ? AND id < ?))"
-		at := micros(f.After.CreatedAt)
-		args = append(args, at, at, f.After.ID)
-	}
-	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
-	args = append(args, f.Limit+1)
-	rows, err := s.db.query(ctx, q, args...)
-	if err != nil {
-		return out, wrap("ListWebhookDeliveries", err)
-	}
-	defer rows.Close()
-	out, err = scanPage(rows, catalog.Page{Size: f.Limit}, scanDelivery)
+	l := listQuery{args: []any{f.EndpointID, tn.BusinessID, string(tn.Mode)}}
+	out, err := list(ctx, s, &l, listOf{
+		selectFrom: `SELECT id, endpoint_id, event_id, event_type, attempt, status_code, duration_ms, response, error, next_retry_at, created_at
+		FROM webhook_deliveries WHERE endpoint_id = ? AND business_id = ? AND mode = ?`,
+		countFrom: "SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ? AND business_id = ? AND mode = ?",
+		created:   "created_at", id: "id"}, f.Page, scanDelivery)
 	return out, wrap("ListWebhookDeliveries", err)
 }
 

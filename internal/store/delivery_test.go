@@ -29,19 +29,19 @@ func TestWebhookDeliveryLog(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		l, err := st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Limit: 10})
+		l, err := st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Page: catalog.Page{Size: 10}})
 		if err != nil || len(l.Items) != 2 || l.Items[0].Attempt != 2 || *l.Items[1].StatusCode != 500 {
 			t.Fatalf("list: %v %+v", err, l.Items)
 		}
 		other := catalog.Tenant{BusinessID: tn.BusinessID, Mode: catalog.ModeLive}
-		if _, err := st.ListWebhookDeliveries(ctx, other, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Limit: 10}); catalog.ErrorKind(err) != catalog.KindNotFound {
+		if _, err := st.ListWebhookDeliveries(ctx, other, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Page: catalog.Page{Size: 10}}); catalog.ErrorKind(err) != catalog.KindNotFound {
 			t.Errorf("another partition: %v", err)
 		}
 		n, err := st.PruneWebhookDeliveries(ctx, now.Add(-24*time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("prune: %d %v", n, err)
 		}
-		if l, _ := st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Limit: 10}); len(l.Items) != 1 || l.Items[0].Attempt != 2 {
+		if l, _ := st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Page: catalog.Page{Size: 10}}); len(l.Items) != 1 || l.Items[0].Attempt != 2 {
 			t.Errorf("after pruning: %+v", l.Items)
 		}
 	})

@@ -197,7 +197,7 @@ func TestDeliveries(t *testing.T) {
 		// The delivery log: three attempts, the failures with a next retry.
 		var log catalog.List[*catalog.WebhookDelivery]
 		waitFor(t, "the delivery log", func() bool {
-			log, err = st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: e4.ID, Limit: 10})
+			log, err = st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: e4.ID, Page: catalog.Page{Size: 10}})
 			return err == nil && len(log.Items) == 3
 		})
 		for i, d := range log.Items { // newest first
@@ -209,7 +209,7 @@ func TestDeliveries(t *testing.T) {
 				t.Errorf("attempt %d: status %d, next retry %v", attempt, *d.StatusCode, d.NextRetryAt)
 			}
 		}
-		if l, err := st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: e1.ID, Limit: 2}); err != nil || len(l.Items) != 2 || !l.More {
+		if l, err := st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: e1.ID, Page: catalog.Page{Size: 2}}); err != nil || len(l.Items) != 2 || !l.More {
 			t.Errorf("paged log: %v %+v", err, l)
 		}
 	})
@@ -230,7 +230,7 @@ func TestPrivateAddressRefusedAtConnect(t *testing.T) {
 	t.Cleanup(func() { jobs.Stop(context.Background()) })
 	var log catalog.List[*catalog.WebhookDelivery]
 	waitFor(t, "the refused attempt", func() bool {
-		log, err = st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Limit: 10})
+		log, err = st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Page: catalog.Page{Size: 10}})
 		return err == nil && len(log.Items) == 1
 	})
 	if d := log.Items[0]; d.StatusCode != nil || !strings.Contains(d.Error, "private") || d.NextRetryAt != nil {
@@ -280,7 +280,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	var log catalog.List[*catalog.WebhookDelivery]
 	waitFor(t, "three logged deliveries", func() bool {
-		log, err = st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Limit: 10})
+		log, err = st.ListWebhookDeliveries(ctx, tn, catalog.WebhookDeliveryFilter{EndpointID: ep.ID, Page: catalog.Page{Size: 10}})
 		return err == nil && len(log.Items) == 3
 	})
 	for _, d := range log.Items {

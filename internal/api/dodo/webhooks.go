@@ -69,7 +69,7 @@ func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	q := query{v: r.URL.Query()}
 	page := catalog.Page{Size: q.integer("limit", defaultWebhookPage, 1, MaxPageSize)}
 	if it := q.str("iterator"); it != "" {
-		k, ok := decodeIterator(it)
+		k, ok := httpx.DecodeKeyset(it)
 		if !ok {
 			q.fail("iterator", "is not an iterator this API returned")
 		}
@@ -88,7 +88,7 @@ func (a *API) listWebhooks(w http.ResponseWriter, r *http.Request) error {
 	}
 	if l.More {
 		last := l.Items[len(l.Items)-1]
-		it := encodeIterator(catalog.Keyset{CreatedAt: last.CreatedAt, ID: last.ID})
+		it := httpx.EncodeKeyset(catalog.Keyset{CreatedAt: last.CreatedAt, ID: last.ID})
 		out.Iterator = &it
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)

@@ -1,10 +1,7 @@
 package dodo
 
 import (
-	"encoding/base64"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -67,25 +64,6 @@ type headersIn struct {
 type headersOut struct {
 	Headers   map[string]string `json:"headers"`
 	Sensitive []string          `json:"sensitive"`
-}
-
-// encodeIterator makes the opaque iterator that continues after k:
-// unpadded base64url of "<created_at micros>.<id>".
-func encodeIterator(k catalog.Keyset) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(k.CreatedAt.UnixMicro(), 10) + "." + k.ID))
-}
-
-func decodeIterator(s string) (catalog.Keyset, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return catalog.Keyset{}, false
-	}
-	at, id, ok := strings.Cut(string(raw), ".")
-	us, err := strconv.ParseInt(at, 10, 64)
-	if !ok || err != nil || id == "" {
-		return catalog.Keyset{}, false
-	}
-	return catalog.Keyset{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, true
 }
 
 // webhookEventTypes are the event types filter_types may name

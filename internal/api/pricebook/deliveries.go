@@ -1,10 +1,8 @@
 package pricebook
 
 import (
-	"encoding/base64"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/api/face"
@@ -38,43 +36,24 @@ func deliveryResponse(d *catalog.WebhookDelivery) deliveryOut {
 	return out
 }
 
-// Delivery cursors are opaque: the created_at (µs) and id of the last
-// attempt a page held.
-func encodeDeliveryCursor(d *catalog.WebhookDelivery) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(d.CreatedAt.UnixMicro(), 10) + "." + d.ID))
-}
-
-func decodeDeliveryCursor(s string) (*catalog.WebhookDeliveryCursor, bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, false
-	}
-	at, id, ok := strings.Cut(string(raw), ".")
-	us, err := strconv.ParseInt(at, 10, 64)
-	if !ok || err != nil || id == "" {
-		return nil, false
-	}
-	return &catalog.WebhookDeliveryCursor{CreatedAt: time.UnixMicro(us).UTC(), ID: id}, true
-}
-
 // listDeliveries answers GET /webhooks/{id}/deliveries: every attempt to
 // send an event to the endpoint, newest first.
 func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := catalog.WebhookDeliveryFilter{EndpointID: r.PathValue("id"), Limit: defaultLimit}
+	f := catalog.WebhookDeliveryFilter{EndpointID: r.PathValue("id"), Page: catalog.Page{Size: defaultLimit}}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxLimit {
 			return invalidParam("limit", "must be an integer from 1 to %d", maxLimit)
 		}
-		f.Limit = n
+		f.Page.Size = n
 	}
 	if s := q.Get("cursor"); s != "" {
-		c, ok := decodeDeliveryCursor(s)
+		k, ok := httpx.DecodeKeyset(s)
 		if !ok {
 			return invalidParam("cursor", "is not a cursor this API returned")
 		}
-		f.After = c
+		f.Page.After = &k
 	}
 	list, err := a.store.ListWebhookDeliveries(r.Context(), face.Tenant(r), f)
 	if err != nil {
@@ -85,7 +64,8 @@ func (a *API) listDeliveries(w http.ResponseWriter, r *http.Request) error {
 		out.Data = append(out.Data, deliveryResponse(d))
 	}
 	if n := len(list.Items); n > 0 && list.More {
-		c := encodeDeliveryCursor(list.Items[n-1])
+		last := list.Items[n-1]
+		c := httpx.EncodeKeyset(catalog.Keyset{CreatedAt: last.CreatedAt, ID: last.ID})
 		out.NextCursor = &c
 	}
 	return httpx.WriteJSON(w, http.StatusOK, out)
