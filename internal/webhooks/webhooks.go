@@ -103,13 +103,28 @@ func Start(ctx context.Context, st *store.Store, cfg Config) (*river.Client[*sql
 		Workers:           workers,
 		FetchPollInterval: 100 * time.Millisecond, // the least River takes
 		FetchCooldown:     50 * time.Millisecond,
-		Logger:            cfg.Log,
+		// River's own lines (job counts every few seconds, each retry) at
+		// warning and above only: every attempt is in the delivery log.
+		Logger: slog.New(atLeast{cfg.Log.Handler(), slog.LevelWarn}),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, c.Start(ctx)
 }
+
+// atLeast passes on records of level min and above.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(a []slog.Attr) slog.Handler { return atLeast{h.Handler.WithAttrs(a), h.min} }
+func (h atLeast) WithGroup(n string) slog.Handler      { return atLeast{h.Handler.WithGroup(n), h.min} }
 
 // errPolicy is a connection refused by the private-address policy.
 var errPolicy = errors.New("the address is private and the policy forbids it")
