@@ -61,6 +61,12 @@ type EventFilter struct {
 	// event under which nothing can commit any more; otherwise newest
 	// first.
 	Ascending bool
+	// Committed, with Ascending, lists every committed event without
+	// waiting for transactions still running (an object's history: a
+	// snapshot, not a consumer that continues after its last event). The
+	// horizon is cluster-wide on PostgreSQL, so any long transaction would
+	// otherwise hold such a list back.
+	Committed bool
 	// After continues a list after the event at this position.
 	After *EventPosition
 	Limit int

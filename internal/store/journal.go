@@ -166,7 +166,7 @@ func (s *Store) ListEvents(ctx context.Context, tn catalog.Tenant, f catalog.Eve
 	order, cmp := "DESC", "<"
 	if f.Ascending {
 		order, cmp = "ASC", ">"
-		if s.engine == Postgres {
+		if s.engine == Postgres && !f.Committed {
 			b.WriteString(" AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 		}
 	}

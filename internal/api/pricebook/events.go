@@ -145,7 +145,7 @@ func (a *API) objectHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f.ObjectID, f.Ascending = r.PathValue("id"), true
+	f.ObjectID, f.Ascending, f.Committed = r.PathValue("id"), true, true
 	if f.After == nil {
 		if _, ok, err := a.store.ObjectAsOf(r.Context(), face.Tenant(r), f.ObjectID, latest); err != nil {
 			return err
