@@ -310,3 +310,31 @@ func TestPruneEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryDoesNotWaitForTheHorizon: while another transaction runs on
+// the PostgreSQL server (any database: the horizon is cluster-wide), a
+// consumer's ascending read waits below it, but an object's history lists
+// every committed event.
+func TestHistoryDoesNotWaitForTheHorizon(t *testing.T) {
+	st, raw, _ := storetest.OpenRaw(t, store.Postgres)
+	ctx := context.Background()
+	tn := storetest.Tenant(t, st)
+	long, err := raw.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer long.Rollback()
+	if _, err := long.Exec("SELECT pg_current_xact_id()"); err != nil { // takes an xid older than the write's
+		t.Fatal(err)
+	}
+	p := oneTime("p", 1)
+	if err := st.CreateProduct(ctx, tn, p); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(events(t, st, tn, catalog.EventFilter{Ascending: true})); n != 0 {
+		t.Errorf("a consumer read %d events past a running transaction", n)
+	}
+	if n := len(events(t, st, tn, catalog.EventFilter{Ascending: true, Committed: true, ObjectID: p.ID})); n != 1 {
+		t.Errorf("history holds %d events, want 1", n)
+	}
+}
