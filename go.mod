@@ -8,7 +8,6 @@ require (
 	github.com/riverqueue/river/riverdriver v0.51.2
 	github.com/riverqueue/river/riverdriver/riverdatabasesql v0.51.2
 	github.com/riverqueue/river/riverdriver/riversqlite v0.51.2
-	golang.org/x/time v0.16.0
 	modernc.org/sqlite v1.61.1
 )
 

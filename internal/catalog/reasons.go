@@ -57,6 +57,8 @@ const (
 	PlanGroupNotFound
 	PlanGroupEmpty // none of a plan group's plans exists
 
+	WebhookDisabled // a send to an endpoint that is disabled
+
 	numReasons
 )
 
@@ -101,6 +103,7 @@ var reasonNames = [numReasons]string{
 	IntervalUnitUnsupported:     "interval unit unsupported",
 	PlanGroupNotFound:           "plan group not found",
 	PlanGroupEmpty:              "plan group empty",
+	WebhookDisabled:             "webhook disabled",
 }
 
 // String names the reason in plain words, for logs and test failures.

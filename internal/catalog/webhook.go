@@ -46,9 +46,14 @@ type WebhookEndpoint struct {
 	Headers map[string]string `json:"-"`
 	// Secret signs deliveries: "whsec_" and the base64 of its key. It is
 	// never rendered into the journal.
-	Secret    string `json:"-"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Secret string `json:"-"`
+	// PreviousSecret, after a rotation, signs deliveries next to Secret
+	// until PreviousSecretExpiresAt, so receivers can switch keys without
+	// refusing a message; empty when there is none.
+	PreviousSecret          string     `json:"-"`
+	PreviousSecretExpiresAt *time.Time `json:"-"`
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
 }
 
 // Validate checks every field rule of an endpoint that needs no database.
@@ -307,6 +312,19 @@ func checkStringMap(pr *Problems, path string, m map[string]string, maxKeys, max
 		}
 		checkText(pr, path+"."+k, v, 0, maxValue)
 	}
+}
+
+// RotatedSecretValidity is how long a rotated secret keeps signing.
+const RotatedSecretValidity = 24 * time.Hour
+
+// SigningSecrets returns the secrets that sign a delivery made at now:
+// the current one first, then the previous one while it is still valid.
+func (w *WebhookEndpoint) SigningSecrets(now time.Time) []string {
+	out := []string{w.Secret}
+	if w.PreviousSecret != "" && w.PreviousSecretExpiresAt != nil && now.Before(*w.PreviousSecretExpiresAt) {
+		out = append(out, w.PreviousSecret)
+	}
+	return out
 }
 
 // NewWebhookSecret returns a new signing secret in the Standard Webhooks

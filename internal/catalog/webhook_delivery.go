@@ -25,3 +25,15 @@ type WebhookDeliveryFilter struct {
 	EndpointID string
 	Page       Page
 }
+
+// WebhookTestEventType is the type of the message a test send delivers.
+// It is no catalog change, so the journal does not record it.
+const WebhookTestEventType = "webhook.test"
+
+// WebhookSend is what a resend, a replay or a test send queued: one
+// event, to these endpoints.
+type WebhookSend struct {
+	EventID     string
+	EventType   string
+	EndpointIDs []string
+}

@@ -52,9 +52,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			schedule, err = webhooks.ParseSchedule(v)
 			return err
 		})
+	webhookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTimeout, "how long a webhook delivery attempt waits for the endpoint's answer (Dodo's: 15s); an attempt cut off by a crash is retried about this plus 15 to 45 s later")
 	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *webhookTimeout <= 0 {
+		return fmt.Errorf("--webhook-timeout must be positive, not %v", *webhookTimeout)
 	}
 	cfg.db = *db
 	// Request lines are buffered: one write a tenth of a second instead
@@ -95,7 +99,8 @@ The key is shown only this once; keep it somewhere safe:
 	// Webhook deliveries, on River, beside the request path. Started on a
 	// context shutdown does not cancel: Stop below lets the attempts
 	// running finish once the HTTP server has drained.
-	jobs, err := webhooks.Start(context.WithoutCancel(ctx), st, webhooks.Config{Schedule: schedule, PrivateURLs: privateURLs, Log: logger})
+	jobs, err := webhooks.Start(context.WithoutCancel(ctx), st, webhooks.Config{Schedule: schedule, PrivateURLs: privateURLs,
+		Timeout: *webhookTimeout, Log: logger})
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("webhook deliveries: %w", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"sync"
@@ -110,8 +112,11 @@ func load(ctx context.Context, base, key, dataSource string, worker int, l *ledg
 
 // TestCrashSafety kills the server with SIGKILL under a concurrent write
 // load, several times, and checks after each restart that every
-// acknowledged write is there, complete, and that the invariants hold.
-// PRICEBOOK_CRASH_KILLS sets the number of kills (default 2).
+// acknowledged write is there, complete, with its event, and that the
+// invariants hold; at the end, that every event was delivered to the
+// webhook endpoint subscribed to all of them, by webhook-id, however the
+// kills cut the deliveries. PRICEBOOK_CRASH_KILLS sets the number of
+// kills (default 2).
 func TestCrashSafety(t *testing.T) {
 	kills := 2
 	if v, err := strconv.Atoi(os.Getenv("PRICEBOOK_CRASH_KILLS")); err == nil && v > 0 {
@@ -124,13 +129,20 @@ func TestCrashSafety(t *testing.T) {
 		var ds struct {
 			UUID string `json:"uuid"`
 		}
-		first := start(t, db)
+		recv := newDeliveryCounter(t)
+		// A short attempt timeout, so that River rescues the attempts the
+		// kills cut off within seconds (about 16 s plus its 30 s round).
+		serve := func() *server { return start(t, db, "--webhook-timeout", "1s") }
+		first := serve()
+		if status, err := call(context.Background(), first.base, key, "POST", "/webhooks", map[string]any{"url": recv.url}, nil); err != nil || status != 200 {
+			t.Fatalf("webhook: %d %v", status, err)
+		}
 		if status, err := callAuth(context.Background(), first.base, "Basic "+basicAuth(key), "POST", "/v1/data_sources", map[string]any{"name": "Crash"}, &ds); err != nil || status != 201 {
 			t.Fatalf("data source: %d %v", status, err)
 		}
 		first.kill()
 		for round := 0; round < kills; round++ {
-			s := start(t, db)
+			s := serve()
 			ctx, cancel := context.WithCancel(context.Background())
 			var wg sync.WaitGroup
 			for w := 0; w < 8; w++ {
@@ -141,13 +153,95 @@ func TestCrashSafety(t *testing.T) {
 			s.kill()
 			cancel()
 			wg.Wait()
-			verify(t, start(t, db), key, l)
+			verify(t, serve(), key, l)
 		}
 		if len(l.acks) < 20 {
 			t.Errorf("only %d writes were acknowledged; the load did not run", len(l.acks))
 		}
-		t.Logf("%d acknowledged writes survived %d kills", len(l.acks), kills)
+		last := serve()
+		ids := eventIDs(t, last, key)
+		deadline := time.Now().Add(120 * time.Second)
+		for missing := recv.missing(ids); len(missing) > 0; missing = recv.missing(ids) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of %d events never delivered, such as %v:\n%s", len(missing), len(ids), missing[:min(5, len(missing))], last.logs)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		last.kill()
+		t.Logf("%d acknowledged writes survived %d kills; all %d events delivered (%d deliveries)", len(l.acks), kills, len(ids), recv.total())
 	})
+}
+
+// deliveryCounter is a webhook receiver outside the server: it survives
+// the kills and counts what arrived by webhook-id.
+type deliveryCounter struct {
+	url string
+	mu  sync.Mutex
+	ids map[string]int
+}
+
+func newDeliveryCounter(t *testing.T) *deliveryCounter {
+	c := &deliveryCounter{ids: map[string]int{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.mu.Lock()
+		c.ids[r.Header.Get("webhook-id")]++
+		c.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	c.url = srv.URL
+	return c
+}
+
+func (c *deliveryCounter) missing(ids []string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, id := range ids {
+		if c.ids[id] == 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (c *deliveryCounter) total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, k := range c.ids {
+		n += k
+	}
+	return n
+}
+
+// eventIDs lists every event of key's partition, newest first.
+func eventIDs(t *testing.T, s *server, key string) []string {
+	t.Helper()
+	var ids []string
+	cursor := ""
+	for {
+		var page struct {
+			Data []struct {
+				ID string `json:"id"`
+			}
+			NextCursor *string `json:"next_cursor"`
+		}
+		path := "/_pricebook/v1/events?limit=200"
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		if status, err := call(context.Background(), s.base, key, "GET", path, nil, &page); err != nil || status != 200 {
+			t.Fatalf("events: %d %v", status, err)
+		}
+		for _, e := range page.Data {
+			ids = append(ids, e.ID)
+		}
+		if page.NextCursor == nil {
+			return ids
+		}
+		cursor = *page.NextCursor
+	}
 }
 
 type productView struct {

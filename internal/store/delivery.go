@@ -133,6 +133,133 @@ func (t *tx) subscribers(ctx context.Context, business, mode string) ([]subscrib
 	return out, rows.Err()
 }
 
+// ResendEvent queues one of the tenant's journal events again: to the
+// named endpoint (whatever its filter), or with endpointID empty to every
+// enabled endpoint whose filter wants the event's type. Each delivery
+// carries the event's id as its webhook-id, as the first one did.
+func (s *Store) ResendEvent(ctx context.Context, tn catalog.Tenant, eventID, endpointID string) (*catalog.WebhookSend, error) {
+	e, err := s.GetEvent(ctx, tn, eventID)
+	if err != nil {
+		return nil, err
+	}
+	a := DeliveryArgs{EventID: e.ID, BusinessID: tn.BusinessID, Mode: string(tn.Mode), Type: e.Type, Timestamp: e.CreatedAt, Data: e.Data}
+	send, err := s.queueSend(ctx, tn, a, endpointID)
+	return send, wrap("ResendEvent", err)
+}
+
+// ReplayWebhookDelivery queues the event of one delivery to its endpoint
+// again, with the same webhook-id. The event must still be in the
+// journal (a test event is made again).
+func (s *Store) ReplayWebhookDelivery(ctx context.Context, tn catalog.Tenant, endpointID, deliveryID string) (*catalog.WebhookSend, error) {
+	var eventID, eventType string
+	err := s.db.queryRow(ctx, `SELECT event_id, event_type FROM webhook_deliveries
+		WHERE id = ? AND endpoint_id = ? AND business_id = ? AND mode = ?`, deliveryID, endpointID, tn.BusinessID, string(tn.Mode)).
+		Scan(&eventID, &eventType)
+	if isNoRows(err) {
+		return nil, catalog.NotFound("Webhook delivery", deliveryID)
+	}
+	if err != nil {
+		return nil, wrap("ReplayWebhookDelivery", err)
+	}
+	if eventType == catalog.WebhookTestEventType {
+		send, err := s.queueSend(ctx, tn, s.testEvent(tn, eventID, endpointID), endpointID)
+		return send, wrap("ReplayWebhookDelivery", err)
+	}
+	return s.ResendEvent(ctx, tn, eventID, endpointID)
+}
+
+// SendTestEvent queues a test message (type catalog.WebhookTestEventType,
+// signed like every delivery) to one endpoint. The journal does not
+// record it: it changes nothing.
+func (s *Store) SendTestEvent(ctx context.Context, tn catalog.Tenant, endpointID string) (*catalog.WebhookSend, error) {
+	send, err := s.queueSend(ctx, tn, s.testEvent(tn, s.NewID("evt_"), endpointID), endpointID)
+	return send, wrap("SendTestEvent", err)
+}
+
+func (s *Store) testEvent(tn catalog.Tenant, eventID, endpointID string) DeliveryArgs {
+	data, _ := json.Marshal(map[string]string{"endpoint_id": endpointID, "message": "A test event from Pricebook"})
+	return DeliveryArgs{EventID: eventID, BusinessID: tn.BusinessID, Mode: string(tn.Mode), Type: catalog.WebhookTestEventType,
+		Timestamp: s.now(), Data: data}
+}
+
+// queueSend inserts a's delivery jobs in a write of their own: to the
+// named endpoint, which must be enabled, or with endpointID empty to the
+// tenant's enabled endpoints that want a's type.
+func (s *Store) queueSend(ctx context.Context, tn catalog.Tenant, a DeliveryArgs, endpointID string) (*catalog.WebhookSend, error) {
+	send := &catalog.WebhookSend{EventID: a.EventID, EventType: a.Type, EndpointIDs: []string{}}
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
+		send.EndpointIDs = send.EndpointIDs[:0]
+		if endpointID != "" {
+			var disabled bool
+			err := t.queryRow(ctx, "SELECT disabled"+webhookByID, endpointID, tn.BusinessID, string(tn.Mode)).Scan(&disabled)
+			if isNoRows(err) {
+				return catalog.NotFound("Webhook", endpointID)
+			}
+			if err != nil {
+				return err
+			}
+			if disabled {
+				return catalog.Errorf(catalog.KindConflict, catalog.WebhookDisabled, "Webhook %s is disabled: enable it to send to it", endpointID)
+			}
+			send.EndpointIDs = append(send.EndpointIDs, endpointID)
+		} else {
+			subs, err := t.subscribers(ctx, tn.BusinessID, string(tn.Mode))
+			if err != nil {
+				return err
+			}
+			for _, sub := range subs {
+				if sub.wants(a.Type) {
+					send.EndpointIDs = append(send.EndpointIDs, sub.id)
+				}
+			}
+		}
+		if len(send.EndpointIDs) == 0 || t.d.jobs == nil {
+			return nil
+		}
+		params := make([]river.InsertManyParams, 0, len(send.EndpointIDs))
+		for _, id := range send.EndpointIDs {
+			job := a
+			job.EndpointID = id
+			params = append(params, river.InsertManyParams{Args: job})
+		}
+		_, err := t.d.jobs.InsertManyTx(t.c(ctx), t.tx, params)
+		return err
+	})
+	return send, err
+}
+
+// TakeWebhookSlot admits a delivery to an endpoint limited to perSecond
+// deliveries a second, for every server at once, or says how long to wait
+// before asking again: the generic cell rate algorithm, with bursts of up
+// to a second's worth, its one value per endpoint kept in the database
+// under a row lock. Servers' clocks should agree (NTP): the algorithm runs
+// on the clock of the server asking.
+func (s *Store) TakeWebhookSlot(ctx context.Context, endpointID string, perSecond int, now time.Time) (wait time.Duration, err error) {
+	interval := time.Second / time.Duration(perSecond)
+	err = s.db.write(ctx, func(ctx context.Context, t *tx) error {
+		if _, err := t.exec(ctx, "INSERT INTO webhook_rates (endpoint_id, due_at) VALUES (?, ?) ON CONFLICT (endpoint_id) DO NOTHING",
+			endpointID, micros(now)); err != nil {
+			return err
+		}
+		var due int64
+		if err := t.queryRow(ctx, s.lockClause("SELECT due_at FROM webhook_rates WHERE endpoint_id = ?", "FOR UPDATE"), endpointID).
+			Scan(&due); err != nil {
+			return err
+		}
+		at := fromMicros(due)
+		if at.Before(now) {
+			at = now
+		}
+		if earliest := at.Add(-time.Duration(perSecond-1) * interval); now.Before(earliest) {
+			wait = earliest.Sub(now)
+			return nil
+		}
+		_, err := t.exec(ctx, "UPDATE webhook_rates SET due_at = ? WHERE endpoint_id = ?", micros(at.Add(interval)), endpointID)
+		return err
+	})
+	return wait, wrap("TakeWebhookSlot", err)
+}
+
 // WebhookEndpointForDelivery returns the endpoint a delivery job names,
 // secret and headers included; NotFound once it is deleted.
 func (s *Store) WebhookEndpointForDelivery(ctx context.Context, a DeliveryArgs) (*catalog.WebhookEndpoint, error) {

@@ -230,3 +230,14 @@ func (s *Store) execJournal(ctx context.Context, t *tx, tn catalog.Tenant, ch ca
 	}
 	return s.journal(ctx, t, tn, ch)
 }
+
+// GetEvent returns one of the tenant's events by id; NotFound when the
+// partition never had it or the journal's retention pruned it.
+func (s *Store) GetEvent(ctx context.Context, tn catalog.Tenant, id string) (catalog.Event, error) {
+	e, err := scanEvent(s.db.queryRow(ctx, "SELECT "+eventColumns+" FROM events WHERE id = ? AND business_id = ? AND mode = ?",
+		id, tn.BusinessID, string(tn.Mode)))
+	if isNoRows(err) {
+		return e, catalog.NotFound("Event", id)
+	}
+	return e, wrap("GetEvent", err)
+}

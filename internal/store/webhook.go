@@ -9,18 +9,18 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 )
 
-const webhookColumns = `id, business_id, url, description, filter_types, rate_limit, disabled, metadata, headers, secret, created_at, updated_at`
+const webhookColumns = `id, business_id, url, description, filter_types, rate_limit, disabled, metadata, headers, secret, previous_secret, previous_secret_expires_at, created_at, updated_at`
 
 const webhookByID = " FROM webhook_endpoints WHERE id = ? AND business_id = ? AND mode = ? AND deleted_at IS NULL"
 
 func scanWebhook(sc scanner) (*catalog.WebhookEndpoint, error) {
 	var w catalog.WebhookEndpoint
 	var filter sql.NullString
-	var rate sql.NullInt64
+	var rate, previousExpires sql.NullInt64
 	var metadata, headers string
 	var created, updated int64
 	if err := sc.Scan(&w.ID, &w.BusinessID, &w.URL, &w.Description, &filter, &rate, &w.Disabled, &metadata, &headers,
-		&w.Secret, &created, &updated); err != nil {
+		&w.Secret, &w.PreviousSecret, &previousExpires, &created, &updated); err != nil {
 		return nil, err
 	}
 	if filter.Valid {
@@ -37,6 +37,10 @@ func scanWebhook(sc scanner) (*catalog.WebhookEndpoint, error) {
 	}
 	if err := json.Unmarshal([]byte(headers), &w.Headers); err != nil {
 		return nil, err
+	}
+	if previousExpires.Valid {
+		t := fromMicros(previousExpires.Int64)
+		w.PreviousSecretExpiresAt = &t
 	}
 	w.CreatedAt, w.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &w, nil
@@ -175,6 +179,27 @@ func (s *Store) DeleteWebhookEndpoint(ctx context.Context, tn catalog.Tenant, id
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "webhook_endpoint.deleted", Kind: "webhook_endpoint", ID: id, Object: w},
 			"UPDATE webhook_endpoints SET deleted_at = ?, updated_at = ? WHERE id = ?", now, now, id)
 	}))
+}
+
+// RotateWebhookSecret gives an endpoint a new signing secret; the one it
+// had keeps signing deliveries next to it for catalog.RotatedSecretValidity.
+// The journal records who rotated it (never a secret).
+func (s *Store) RotateWebhookSecret(ctx context.Context, tn catalog.Tenant, id string) (*catalog.WebhookEndpoint, error) {
+	var w *catalog.WebhookEndpoint
+	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
+		var err error
+		if w, err = s.lockWebhook(ctx, t, tn, id); err != nil {
+			return err
+		}
+		now := s.now()
+		expires := now.Add(catalog.RotatedSecretValidity)
+		w.PreviousSecret, w.PreviousSecretExpiresAt, w.Secret, w.UpdatedAt = w.Secret, &expires, catalog.NewWebhookSecret(), now
+		return s.execJournal(ctx, t, tn, catalog.Change{Type: "webhook_endpoint.updated", Kind: "webhook_endpoint", ID: id,
+			Detail: "secret.rotated", Object: w},
+			"UPDATE webhook_endpoints SET secret = ?, previous_secret = ?, previous_secret_expires_at = ?, updated_at = ? WHERE id = ?",
+			w.Secret, w.PreviousSecret, micros(expires), micros(now), id)
+	})
+	return w, wrap("RotateWebhookSecret", err)
 }
 
 func (s *Store) lockWebhook(ctx context.Context, t *tx, tn catalog.Tenant, id string) (*catalog.WebhookEndpoint, error) {

@@ -16,17 +16,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/riverqueue/river"
-	"golang.org/x/time/rate"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/store"
@@ -56,25 +55,31 @@ func ParseSchedule(s string) ([]time.Duration, error) {
 type Config struct {
 	Schedule    []time.Duration // DefaultSchedule when empty
 	PrivateURLs catalog.PrivateURLs
-	Timeout     time.Duration // per attempt; 15 s when zero
+	Timeout     time.Duration // per attempt; DefaultTimeout when zero
 	Workers     int           // concurrent deliveries; 20 when zero
 	Log         *slog.Logger
 }
 
+// DefaultTimeout is Dodo's: an attempt that has no answer after 15 s failed.
+const DefaultTimeout = 15 * time.Second
+
 // Worker sends one delivery job.
 type Worker struct {
 	river.WorkerDefaults[store.DeliveryArgs]
-	st       *store.Store
-	cfg      Config
-	client   map[catalog.Mode]*http.Client
-	mu       sync.Mutex
-	limiters map[string]*limiter
+	st     *store.Store
+	cfg    Config
+	client map[catalog.Mode]*http.Client
 }
 
-type limiter struct {
-	perSecond int
-	l         *rate.Limiter
-}
+// jobTimeout bounds one attempt's job: the HTTP client's own timeout in
+// charge, with room to record the attempt.
+func (c Config) jobTimeout() time.Duration { return c.Timeout + 5*time.Second }
+
+// rescueAfter is when River takes a job still running for one whose
+// server died mid-attempt and makes it due again (River's rescuer looks
+// every 30 s): an attempt in flight when a server is killed is retried
+// within about a minute, by any server.
+func (c Config) rescueAfter() time.Duration { return c.jobTimeout() + 10*time.Second }
 
 // Start starts River's client working the deliveries; stop it with Stop.
 func Start(ctx context.Context, st *store.Store, cfg Config) (*river.Client[*sql.Tx], error) {
@@ -82,7 +87,7 @@ func Start(ctx context.Context, st *store.Store, cfg Config) (*river.Client[*sql
 		cfg.Schedule = DefaultSchedule
 	}
 	if cfg.Timeout == 0 {
-		cfg.Timeout = 15 * time.Second
+		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Workers == 0 {
 		cfg.Workers = 20
@@ -90,7 +95,7 @@ func Start(ctx context.Context, st *store.Store, cfg Config) (*river.Client[*sql
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	w := &Worker{st: st, cfg: cfg, limiters: map[string]*limiter{}, client: map[catalog.Mode]*http.Client{}}
+	w := &Worker{st: st, cfg: cfg, client: map[catalog.Mode]*http.Client{}}
 	for _, m := range []catalog.Mode{catalog.ModeTest, catalog.ModeLive} {
 		w.client[m] = w.httpClient(cfg.PrivateURLs.Allows(m))
 	}
@@ -103,6 +108,10 @@ func Start(ctx context.Context, st *store.Store, cfg Config) (*river.Client[*sql
 		Workers:           workers,
 		FetchPollInterval: 100 * time.Millisecond, // the least River takes
 		FetchCooldown:     50 * time.Millisecond,
+		// The default (an hour) would leave a delivery caught by a crash
+		// undelivered that long.
+		JobTimeout:           cfg.jobTimeout(),
+		RescueStuckJobsAfter: cfg.rescueAfter(),
 		// River's own lines (job counts every few seconds, each retry) at
 		// warning and above only: every attempt is in the delivery log.
 		Logger: slog.New(atLeast{cfg.Log.Handler(), slog.LevelWarn}),
@@ -166,11 +175,8 @@ func (w *Worker) delay(attempt int) time.Duration {
 	return w.cfg.Schedule[len(w.cfg.Schedule)-1]
 }
 
-// Timeout leaves the HTTP client's own timeout in charge, with room to
-// record the attempt.
-func (w *Worker) Timeout(*river.Job[store.DeliveryArgs]) time.Duration {
-	return w.cfg.Timeout + 30*time.Second
-}
+// Timeout bounds one attempt's job (Config.jobTimeout).
+func (w *Worker) Timeout(*river.Job[store.DeliveryArgs]) time.Duration { return w.cfg.jobTimeout() }
 
 // Work makes one attempt.
 func (w *Worker) Work(ctx context.Context, job *river.Job[store.DeliveryArgs]) error {
@@ -187,8 +193,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.DeliveryArgs]) e
 		return nil // disabled since the event: skipped
 	}
 	if ep.RateLimit != nil && *ep.RateLimit > 0 {
-		if wait := w.reserve(ep.ID, *ep.RateLimit); wait > 0 {
-			return river.JobSnooze(wait)
+		if wait, err := w.overRate(ctx, ep.ID, *ep.RateLimit); err != nil || wait > 0 {
+			if err != nil {
+				return err
+			}
+			return river.JobSnooze(wait) // waiting is no attempt
 		}
 	}
 	body, err := json.Marshal(struct {
@@ -219,22 +228,16 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.DeliveryArgs]) e
 	return sendErr
 }
 
-// reserve takes a slot of the endpoint's rate, or says how long to wait
-// for one.
-func (w *Worker) reserve(id string, perSecond int) time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	l := w.limiters[id]
-	if l == nil || l.perSecond != perSecond {
-		l = &limiter{perSecond: perSecond, l: rate.NewLimiter(rate.Limit(perSecond), perSecond)}
-		w.limiters[id] = l
+// overRate admits this delivery under the endpoint's rate, shared by
+// every server through the database (store.TakeWebhookSlot), or says how
+// long to wait, with up to a tenth of a second more so that the waiting
+// deliveries do not all come back at once.
+func (w *Worker) overRate(ctx context.Context, id string, perSecond int) (time.Duration, error) {
+	wait, err := w.st.TakeWebhookSlot(ctx, id, perSecond, time.Now())
+	if err != nil || wait == 0 {
+		return 0, err
 	}
-	r := l.l.Reserve()
-	if d := r.Delay(); d > 0 {
-		r.Cancel()
-		return max(d, 100*time.Millisecond)
-	}
-	return 0
+	return wait + rand.N(100*time.Millisecond), nil
 }
 
 // responseExcerpt is how much of a response the delivery log keeps.
@@ -251,16 +254,23 @@ func (w *Worker) send(ctx context.Context, c *http.Client, ep *catalog.WebhookEn
 	for k, v := range ep.Headers {
 		req.Header.Set(k, v)
 	}
-	ts := time.Now().Unix()
-	sig, err := Sign(ep.Secret, id, ts, body)
-	if err != nil {
-		d.Error = err.Error()
-		return err
+	now := time.Now()
+	ts := now.Unix()
+	var sigs []string
+	for _, secret := range ep.SigningSecrets(now) {
+		sig, err := Sign(secret, id, ts, body)
+		if err != nil {
+			d.Error = err.Error()
+			return err
+		}
+		sigs = append(sigs, sig)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("webhook-id", id)
 	req.Header.Set("webhook-timestamp", strconv.FormatInt(ts, 10))
-	req.Header.Set("webhook-signature", sig)
+	// Standard Webhooks: space-separated signatures, one per valid secret
+	// (two for a day after a rotation).
+	req.Header.Set("webhook-signature", strings.Join(sigs, " "))
 	start := time.Now()
 	resp, err := c.Do(req)
 	d.Duration = time.Since(start)

@@ -83,6 +83,7 @@ var wordsOf = map[fmt.Stringer]string{
 	catalog.IntervalUnitUnsupported:     msgIntervalUnit,
 	catalog.PlanGroupNotFound:           "Plan group not found",
 	catalog.PlanGroupEmpty:              msgBlank,
+	catalog.WebhookDisabled:             "",
 
 	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes",
 	httpx.RateLimited:           "",

@@ -82,6 +82,9 @@ var wireOf = map[fmt.Stringer]wire{
 	catalog.PlanGroupNotFound:       {code: "PLAN_GROUP_NOT_FOUND"},
 	catalog.PlanGroupEmpty:          {code: "PLAN_GROUP_PLANS_BLANK"},
 
+	// Pricebook's own face's; this face never answers it.
+	catalog.WebhookDisabled: {code: "WEBHOOK_DISABLED"},
+
 	httpx.BodyTooLarge:          {code: "REQUEST_TOO_LARGE", message: "request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes"},
 	httpx.RateLimited:           {code: "TOO_MANY_REQUESTS"},
 	httpx.BadRequest:            {code: "BAD_REQUEST"}, // not raised by this face

@@ -41,6 +41,26 @@ var openAPIDocument = mustJSON(map[string]any{
 			"Every attempt to deliver an event to the webhook endpoint, newest first.",
 			[]any{pathParam(), param("cursor", "Continue after the list that returned it"), param("limit", "1 to 200, default 50")},
 			ref("WebhookDeliveryList"))},
+		"/_pricebook/v1/events/{id}/resend": map[string]any{"post": sendOperation("resendEvent",
+			"Queue the event again (same webhook-id): to the endpoint named in the body, or to every enabled endpoint subscribed to its type.",
+			[]any{pathParam()}, map[string]any{"type": "object", "additionalProperties": false,
+				"properties": map[string]any{"endpoint_id": map[string]any{"type": "string", "description": "Only this endpoint, whatever its filter"}}})},
+		"/_pricebook/v1/webhooks/{id}/deliveries/{delivery_id}/replay": map[string]any{"post": sendOperation("replayWebhookDelivery",
+			"Queue the delivery's event to its endpoint again, with the same webhook-id.",
+			[]any{pathParam(), map[string]any{"name": "delivery_id", "in": "path", "required": true, "schema": str()}}, nil)},
+		"/_pricebook/v1/webhooks/{id}/test": map[string]any{"post": sendOperation("sendWebhookTest",
+			"Queue a webhook.test message to the endpoint, signed like every delivery; the journal does not record it.",
+			[]any{pathParam()}, nil)},
+		"/_pricebook/v1/webhooks/{id}/secret/rotate": map[string]any{"post": map[string]any{
+			"operationId": "rotateWebhookSecret",
+			"summary":     "A new signing secret; deliveries are signed with the previous one too until previous_secret_expires_at (24 h).",
+			"parameters":  []any{pathParam()},
+			"responses": map[string]any{
+				"200": map[string]any{"description": "The new secret", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object", "required": []any{"secret", "previous_secret_expires_at"},
+					"properties": map[string]any{"secret": str(), "previous_secret_expires_at": map[string]any{"type": "string", "format": "date-time"}}}}}},
+				"default": errorResponse,
+			}}},
 		"/_pricebook/v1/openapi.json": map[string]any{"get": map[string]any{
 			"operationId": "openAPI", "summary": "This document.", "security": []any{},
 			"responses": map[string]any{"200": map[string]any{"description": "The OpenAPI document",
@@ -78,6 +98,9 @@ var components = map[string]any{
 			}},
 		"WebhookDeliveryList": map[string]any{"type": "object", "required": []any{"data", "next_cursor"},
 			"properties": map[string]any{"data": map[string]any{"type": "array", "items": ref("WebhookDelivery")}, "next_cursor": nullable()}},
+		"WebhookSend": map[string]any{"type": "object", "required": []any{"event_id", "event_type", "endpoint_ids"},
+			"properties": map[string]any{"event_id": map[string]any{"type": "string", "description": "The webhook-id the deliveries carry"},
+				"event_type": str(), "endpoint_ids": map[string]any{"type": "array", "items": str()}}},
 		"Error": map[string]any{"type": "object", "required": []any{"code", "message"},
 			"properties": map[string]any{"code": str(), "message": str()}},
 	},
@@ -92,6 +115,20 @@ func operation(id, summary string, params []any, schema any) map[string]any {
 			"200":     map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": schema}}},
 			"default": errorResponse,
 		}}
+}
+
+// sendOperation describes a POST that queues deliveries: 202 WebhookSend,
+// with an optional JSON body when body is not nil.
+func sendOperation(id, summary string, params []any, body any) map[string]any {
+	op := map[string]any{"operationId": id, "summary": summary, "parameters": params,
+		"responses": map[string]any{
+			"202":     map[string]any{"description": "Queued", "content": map[string]any{"application/json": map[string]any{"schema": ref("WebhookSend")}}},
+			"default": errorResponse,
+		}}
+	if body != nil {
+		op["requestBody"] = map[string]any{"required": false, "content": map[string]any{"application/json": map[string]any{"schema": body}}}
+	}
+	return op
 }
 
 func param(name, description string) map[string]any {

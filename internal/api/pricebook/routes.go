@@ -55,7 +55,11 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /_pricebook/v1/events/stream", Handler: a.streamEvents},
 		{Pattern: "GET /_pricebook/v1/objects/{id}", Handler: a.getObject},
 		{Pattern: "GET /_pricebook/v1/objects/{id}/history", Handler: a.objectHistory},
+		{Pattern: "POST /_pricebook/v1/events/{id}/resend", Handler: a.resendEvent},
 		{Pattern: "GET /_pricebook/v1/webhooks/{id}/deliveries", Handler: a.listDeliveries},
+		{Pattern: "POST /_pricebook/v1/webhooks/{id}/deliveries/{delivery_id}/replay", Handler: a.replayDelivery},
+		{Pattern: "POST /_pricebook/v1/webhooks/{id}/test", Handler: a.sendTest},
+		{Pattern: "POST /_pricebook/v1/webhooks/{id}/secret/rotate", Handler: a.rotateSecret},
 	}
 }
 
