@@ -146,7 +146,13 @@ describe('disabled endpoints', () => {
 
     const p1 = await c.products.create(minimalProduct());
     const e1 = await createdEvent(p1.product_id);
-    await waitFor('both endpoints get p1', () => off.ids().includes(e1.id) && on.ids().includes(e1.id));
+    // Everything enqueued for d while enabled (its own creation, e's, p1) has arrived before it is disabled.
+    const all = await journal(env, env.keys.a);
+    const enabled = all.slice(all.findIndex((x) => x.type === 'webhook_endpoint.created' && x.object_id === d.id)).map((x) => x.id);
+    assert.ok(enabled.includes(e1.id) && enabled.length === 3, show(enabled));
+    await waitFor('d gets its creation, e\'s and p1; e gets p1', () => enabled.every((id) => off.ids().includes(id)) && on.ids().includes(e1.id), {
+      detail: () => show({ enabled, off: off.ids() }),
+    });
     assert.equal(verify(verifier, off.received.find((r) => r.id === e1.id)).data.product_id, p1.product_id);
 
     const u = await c.webhooks.update(d.id, { disabled: true });
