@@ -284,7 +284,8 @@ func (w *Worker) send(ctx context.Context, c *http.Client, ep *catalog.WebhookEn
 	code := resp.StatusCode
 	d.StatusCode, d.Response = &code, strings.ToValidUTF8(string(excerpt), "")
 	if code < 200 || code > 299 {
-		return fmt.Errorf("webhook endpoint answered %d", code)
+		d.Error = fmt.Sprintf("webhook endpoint answered %d", code)
+		return errors.New(d.Error)
 	}
 	return nil
 }

@@ -289,9 +289,10 @@ export function rowForKey(rows, key) {
 
 /**
  * Fresh database + migrate + keys + serve.
+ * `serveArgs` are appended to `serve`'s flags (e.g. ['--webhook-retry-schedule', '0s,200ms']).
  * Resolves {baseURL, db, keys: {a, aLive, aReadOnly, b, revoked}, businessA, businessB, server, client(key, opts), stop()}.
  */
-export async function startServer() {
+export async function startServer({ serveArgs = [] } = {}) {
   const database = await newDatabase();
   let server;
   try {
@@ -309,7 +310,7 @@ export async function startServer() {
     const businessB = rowForKey(rows, b).business_id;
     assert.notEqual(businessA, businessB, '--new-business must create a second business');
 
-    server = await spawnServer(db);
+    server = await spawnServer(db, { extraArgs: serveArgs });
     const env = {
       baseURL: server.baseURL,
       db,

@@ -67,10 +67,11 @@ func TestDeliveryLog(t *testing.T) {
 		}
 		newest, oldest := data[0].(map[string]any), data[1].(map[string]any)
 		if newest["attempt"] != 2.0 || newest["status_code"] != 200.0 || newest["response"] != "thanks" || newest["next_retry_at"] != nil ||
-			newest["event_type"] != "product.created" || newest["endpoint_id"] != id {
+			newest["error"] != nil || newest["event_type"] != "product.created" || newest["endpoint_id"] != id {
 			t.Errorf("second attempt: %v", newest)
 		}
-		if oldest["attempt"] != 1.0 || oldest["status_code"] != 500.0 || oldest["next_retry_at"] == nil || oldest["event_id"] != newest["event_id"] {
+		if oldest["attempt"] != 1.0 || oldest["status_code"] != 500.0 || oldest["error"] != "webhook endpoint answered 500" ||
+			oldest["next_retry_at"] == nil || oldest["event_id"] != newest["event_id"] {
 			t.Errorf("first attempt: %v", oldest)
 		}
 		_, page := call(t, srv, "GET", "/_pricebook/v1/webhooks/"+id+"/deliveries?limit=2", keys["a"], "")
