@@ -9,7 +9,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, show } from '../lib/harness.js';
+import { startServer, show, raw } from '../lib/harness.js';
 import { minimalProduct } from '../lib/products.js';
 import { addonBody, meterBody, flagBody, creditBody } from '../lib/usage.js';
 import { ChartMogul, cmConfig } from '../lib/chartmogul.js';
@@ -367,5 +367,68 @@ describe('webhook deliveries', () => {
       detail: () => `endpoint ${show(w)}; received ${show(rcv.received.map((r) => r.type))}`,
     });
     assert.equal(verify(verifier, got).data.product_id, p.product_id);
+  });
+
+  test("rotation (Pricebook's face): for a day deliveries verify with the new secret and with the old", async () => {
+    const rcv = await receiver();
+    const w = await c.webhooks.create({ url: rcv.url('/rotate'), filter_types: ['product.created'] });
+    const { secret: old } = await c.webhooks.retrieveSecret(w.id);
+    const res = await raw(env.baseURL, 'POST', `/_pricebook/v1/webhooks/${w.id}/secret/rotate`, { key: env.keys.a });
+    assert.equal(res.status, 200, res.text);
+    const fresh = res.json.secret;
+    assert.match(fresh, /^whsec_/);
+    assert.notEqual(fresh, old);
+    const hours = (Date.parse(res.json.previous_secret_expires_at) - Date.now()) / 3_600_000;
+    assert.ok(hours > 23.9 && hours <= 24, `previous secret valid for ${hours} h`);
+    // The Dodo face shows the new secret.
+    assert.equal((await c.webhooks.retrieveSecret(w.id)).secret, fresh);
+
+    const p = await c.products.create(minimalProduct({ name: 'After rotation' }));
+    const got = await waitFor('the delivery after the rotation', () => rcv.received.find((r) => r.type === 'product.created'));
+    assert.equal(got.headers['webhook-signature'].split(' ').length, 2, got.headers['webhook-signature']);
+    for (const secret of [fresh, old]) {
+      const event = verify(env.client(env.keys.a, { webhookKey: secret }), got, `with the ${secret === fresh ? 'new' : 'old'} secret`);
+      assert.equal(event.data.product_id, p.product_id);
+    }
+    const other = (await c.webhooks.create({ url: rcv.url('/other') })).id;
+    const { secret: unrelated } = await c.webhooks.retrieveSecret(other);
+    assert.throws(() => env.client(env.keys.a, { webhookKey: unrelated }).webhooks.unwrap(got.body, { headers: signatureHeaders(got) }));
+  });
+
+  test("test send, resend and replay (Pricebook's face) arrive signed, the last two with the event's own webhook-id", async () => {
+    const rcv = await receiver();
+    const w = await c.webhooks.create({ url: rcv.url('/sends'), filter_types: ['product.created'] });
+    const verifier = await verifierFor(w.id);
+    const post = (p, body) => raw(env.baseURL, 'POST', p, { key: env.keys.a, body });
+
+    const t = await post(`/_pricebook/v1/webhooks/${w.id}/test`);
+    assert.equal(t.status, 202, t.text);
+    assert.deepEqual(t.json.endpoint_ids, [w.id]);
+    const ping = await waitFor('the test message', () => rcv.received.find((r) => r.id === t.json.event_id));
+    const pingEvent = verify(verifier, ping, 'test message');
+    assert.equal(pingEvent.type, 'webhook.test');
+    assert.equal(pingEvent.data.endpoint_id, w.id);
+    // Not a catalog change: the journal does not have it.
+    assert.equal((await journal(env, env.keys.a)).filter((e) => e.id === t.json.event_id).length, 0);
+
+    await c.products.create(minimalProduct({ name: 'Resent' }));
+    const first = await waitFor('the product.created delivery', () => rcv.received.find((r) => r.type === 'product.created'));
+    const resend = await post(`/_pricebook/v1/events/${first.id}/resend`);
+    assert.equal(resend.status, 202, resend.text);
+    assert.ok(resend.json.endpoint_ids.includes(w.id), show(resend.json));
+    const log = await waitFor('the first delivery in the log', async () =>
+      (await deliveryLog(env, env.keys.a, w.id)).find((d) => d.event_id === first.id));
+    const replay = await post(`/_pricebook/v1/webhooks/${w.id}/deliveries/${log.id}/replay`);
+    assert.equal(replay.status, 202, replay.text);
+    const copies = await waitFor('the resend and the replay', () => {
+      const xs = rcv.received.filter((r) => r.id === first.id);
+      return xs.length === 3 && xs;
+    });
+    for (const r of copies) assert.equal(verify(verifier, r, 'resent').data.name, 'Resent');
+
+    const bad = await post(`/_pricebook/v1/events/${first.id}/resend`, { endpoint: w.id });
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.code, 'invalid_request');
+    assert.match(bad.json.message, /endpoint/);
   });
 });
