@@ -38,6 +38,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	db := e.dbFlag(fs)
 	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
+	openTestKeys := fs.Bool("open-test-keys", false, "any token pb_test_ + 16 or more characters that is no issued key makes its own business and test-mode key on first use (a namespace per test, for test suites; never on a server others can reach)")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	privateURLs := catalog.PrivateURLsTest
 	fs.Func("webhook-private-urls", "when webhook URLs may name loopback, private or link-local addresses: test (test-mode keys only; the default), always or never",
@@ -117,7 +118,8 @@ The key is shown only this once; keep it somewhere safe:
 	// drains.
 	done := make(chan struct{})
 	srv := &http.Server{
-		Handler:           newHandler(st, logger, limiter(*rateLimit), readCache(st, *readCacheMB), done),
+		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB),
+			OpenTestKeys: *openTestKeys, Done: done}),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -172,8 +174,9 @@ func readCache(st *store.Store, mb int) *httpx.ReadCache {
 	return httpx.NewReadCache(st, mb<<20)
 }
 
-// newHandler composes the faces and the health endpoints.
-func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, reads *httpx.ReadCache, done <-chan struct{}) http.Handler {
+// newHandler composes the faces, built from deps, and the health endpoints.
+func newHandler(deps face.Deps) http.Handler {
+	st, logger := deps.Store, deps.Log
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -188,7 +191,6 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads, Done: done}
 	cm, d, own := chartmogul.New(deps), dodo.New(deps), pricebook.New(deps)
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)

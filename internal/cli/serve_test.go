@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
 )
@@ -15,7 +16,7 @@ import (
 // would redirect): each answers them with its own 404.
 func TestPathsGoToTheirFace(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	h := newHandler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil, nil)
+	h := newHandler(face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for path, want := range map[string]string{
 		"/healthz":       `{"status":"ok"}`,
 		"//products":     `{"code":"NOT_FOUND","message":"No route for GET //products"}`,

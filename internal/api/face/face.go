@@ -31,6 +31,10 @@ type Deps struct {
 	// Reads caches rendered reads while the data is unchanged; nil caches
 	// nothing. Faces may share one.
 	Reads *httpx.ReadCache
+	// OpenTestKeys lets a token of the form "pb_test_" and 16 or more
+	// characters that is no issued key open its own business and test-mode
+	// key on first use (serve --open-test-keys; store.AuthenticateOpen).
+	OpenTestKeys bool
 	// Done is closed when the server begins to shut down, so that answers
 	// that last (event streams) end and the server can drain; nil never
 	// closes.
@@ -85,11 +89,12 @@ type Spec struct {
 
 // Handler serves one face.
 type Handler struct {
-	store   *store.Store
-	limiter *httpx.RateLimiter
-	spec    Spec
-	mux     *http.ServeMux
-	serve   http.Handler
+	store        *store.Store
+	limiter      *httpx.RateLimiter
+	openTestKeys bool
+	spec         Spec
+	mux          *http.ServeMux
+	serve        http.Handler
 }
 
 // New mounts s's route table with the kit around every route: a route
@@ -99,7 +104,7 @@ func New(d Deps, s Spec) *Handler {
 	if s.Errors == nil || s.Credentials == nil || s.Unauthorized == nil || s.ReadOnly == nil || s.NotFound == nil || s.BadQuery == nil {
 		panic("face: a Spec needs Errors, Credentials, Unauthorized, ReadOnly, NotFound and BadQuery")
 	}
-	h := &Handler{store: d.Store, limiter: d.Limiter, spec: s, mux: http.NewServeMux()}
+	h := &Handler{store: d.Store, limiter: d.Limiter, openTestKeys: d.OpenTestKeys, spec: s, mux: http.NewServeMux()}
 	for _, rt := range s.Routes {
 		ew := rt.Errors
 		if ew == nil {

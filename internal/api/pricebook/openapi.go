@@ -61,6 +61,19 @@ var openAPIDocument = mustJSON(map[string]any{
 					"properties": map[string]any{"secret": str(), "previous_secret_expires_at": map[string]any{"type": "string", "format": "date-time"}}}}}},
 				"default": errorResponse,
 			}}},
+		"/_pricebook/v1/tenants": map[string]any{"post": map[string]any{
+			"operationId": "createTenant",
+			"summary": "A new business and its test-mode key, shown once (serve --open-test-keys, test-mode keys only; " +
+				"otherwise 403). Without a body the business is named Test namespace.",
+			"requestBody": map[string]any{"required": false, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+				"type": "object", "additionalProperties": false, "properties": map[string]any{"name": str()}}}}},
+			"responses": map[string]any{
+				"201": map[string]any{"description": "The tenant", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object", "required": []any{"business_id", "mode", "key_id", "key"},
+					"properties": map[string]any{"business_id": str(), "mode": map[string]any{"enum": []any{"test"}}, "key_id": str(),
+						"key": map[string]any{"type": "string", "description": "The API key; shown this once"}}}}}},
+				"default": errorResponse,
+			}}},
 		"/_pricebook/v1/openapi.json": map[string]any{"get": map[string]any{
 			"operationId": "openAPI", "summary": "This document.", "security": []any{},
 			"responses": map[string]any{"200": map[string]any{"description": "The OpenAPI document",
