@@ -43,6 +43,7 @@ func New(d face.Deps) *API {
 		},
 		ReadOnlyFirst: true,
 		MaxRetryAfter: time.Minute,
+		Faults:        true,
 	})
 	a.registerRenderers()
 	return a

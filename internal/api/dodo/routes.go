@@ -35,6 +35,7 @@ func New(d face.Deps) *API {
 			return catalog.Errorf(catalog.KindInvalid, catalog.InvalidFilter, "%s: %s", name, msgBadText)
 		},
 		Preflight: true,
+		Faults:    true,
 	})
 	a.registerRenderers()
 	return a

@@ -64,12 +64,25 @@ func (h *Handler) authenticate(pattern string, ew httpx.ErrorWriter, next httpx.
 		// The journal names who made each change (store.WithActor).
 		ctx := store.WithActor(r.Context(), store.Actor{KeyID: key.ID, RequestID: httpx.RequestID(r.Context())})
 		r = r.WithContext(context.WithValue(ctx, callerKey{}, caller{tenant: tn, keyID: key.ID}))
-		if !mutating {
-			return next(w, r)
+		serve := next
+		if mutating {
+			serve = func(w http.ResponseWriter, r *http.Request) error {
+				if err := httpx.CheckIdempotencyKey(r); err != nil {
+					return err
+				}
+				return httpx.Idempotent(idempotency{st: h.store, tn: tn}, ew, next)(w, r)
+			}
 		}
-		if err := httpx.CheckIdempotencyKey(r); err != nil {
-			return err
+		if !h.spec.Faults {
+			return serve(w, r)
 		}
-		return httpx.Idempotent(idempotency{st: h.store, tn: tn}, ew, next)(w, r)
+		f, applied, err := h.faultFor(r, tn)
+		if err != nil || f == nil {
+			if err != nil {
+				return err
+			}
+			return serve(w, r)
+		}
+		return inject(w, r, *f, applied, serve)
 	}
 }

@@ -81,6 +81,9 @@ type Spec struct {
 	// MaxRetryAfter caps the Retry-After of a rate-limited request; 0 is
 	// no cap.
 	MaxRetryAfter time.Duration
+	// Faults injects the faults of test mode (Pricebook-Fault, fault
+	// rules: fault.go) into the face's routes.
+	Faults bool
 	// Preflight answers OPTIONS on any path with 204, as browsers'
 	// preflights expect; without it OPTIONS is a method like any other
 	// the face does not serve.

@@ -74,6 +74,26 @@ var openAPIDocument = mustJSON(map[string]any{
 						"key": map[string]any{"type": "string", "description": "The API key; shown this once"}}}}}},
 				"default": errorResponse,
 			}}},
+		"/_pricebook/v1/faults": map[string]any{
+			"post": map[string]any{
+				"operationId": "createFaultRule",
+				"summary": "A fault rule (test mode): inject fault (Pricebook-Fault's syntax) into the partition's requests of method " +
+					"and path (route-table pattern), on every match, the next count or a fraction, until expires_in.",
+				"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object", "required": []any{"path", "fault"}, "additionalProperties": false,
+					"properties": map[string]any{"method": str(), "path": str(), "fault": str(),
+						"count": map[string]any{"type": "integer", "minimum": 1}, "fraction": map[string]any{"type": "number"},
+						"expires_in": map[string]any{"type": "string", "description": "A duration, such as 10m"}}}}}},
+				"responses": map[string]any{
+					"201":     map[string]any{"description": "The rule", "content": map[string]any{"application/json": map[string]any{"schema": ref("FaultRule")}}},
+					"default": errorResponse,
+				}},
+			"get": operation("listFaultRules", "Every fault rule of the partition, oldest first, with how often each fired.", []any{},
+				map[string]any{"type": "object", "required": []any{"data", "next_cursor"},
+					"properties": map[string]any{"data": map[string]any{"type": "array", "items": ref("FaultRule")}, "next_cursor": nullable()}}),
+			"delete": noContent("deleteFaultRules", "Delete every fault rule of the partition.", []any{}),
+		},
+		"/_pricebook/v1/faults/{id}": map[string]any{"delete": noContent("deleteFaultRule", "Delete one fault rule.", []any{pathParam()})},
 		"/_pricebook/v1/openapi.json": map[string]any{"get": map[string]any{
 			"operationId": "openAPI", "summary": "This document.", "security": []any{},
 			"responses": map[string]any{"200": map[string]any{"description": "The OpenAPI document",
@@ -114,6 +134,13 @@ var components = map[string]any{
 		"WebhookSend": map[string]any{"type": "object", "required": []any{"event_id", "event_type", "endpoint_ids"},
 			"properties": map[string]any{"event_id": map[string]any{"type": "string", "description": "The webhook-id the deliveries carry"},
 				"event_type": str(), "endpoint_ids": map[string]any{"type": "array", "items": str()}}},
+		"FaultRule": map[string]any{"type": "object",
+			"required": []any{"id", "method", "path", "fault", "count", "fraction", "expires_at", "fired", "created_at"},
+			"properties": map[string]any{"id": str(), "method": nullable(), "path": str(), "fault": str(),
+				"count":      map[string]any{"type": []any{"integer", "null"}, "description": "Fires left; null fires on every match"},
+				"fraction":   map[string]any{"type": []any{"number", "null"}},
+				"expires_at": map[string]any{"type": []any{"string", "null"}, "format": "date-time"},
+				"fired":      map[string]any{"type": "integer"}, "created_at": map[string]any{"type": "string", "format": "date-time"}}},
 		"Error": map[string]any{"type": "object", "required": []any{"code", "message"},
 			"properties": map[string]any{"code": str(), "message": str()}},
 	},
@@ -128,6 +155,12 @@ func operation(id, summary string, params []any, schema any) map[string]any {
 			"200":     map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": schema}}},
 			"default": errorResponse,
 		}}
+}
+
+// noContent describes an operation answering 204.
+func noContent(id, summary string, params []any) map[string]any {
+	return map[string]any{"operationId": id, "summary": summary, "parameters": params,
+		"responses": map[string]any{"204": map[string]any{"description": "Done"}, "default": errorResponse}}
 }
 
 // sendOperation describes a POST that queues deliveries: 202 WebhookSend,
