@@ -39,6 +39,8 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
 	openTestKeys := fs.Bool("open-test-keys", false, "any token pb_test_ + 16 or more characters that is no issued key makes its own business and test-mode key on first use (a namespace per test, for test suites; never on a server others can reach)")
+	inspectMB := fs.Int("inspect-mb", 32, "memory for the request inspector (GET /_pricebook/v1/requests: each test-mode tenant's recent requests; 0 = off)")
+	inspectLive := fs.Bool("inspect-live", false, "let the request inspector keep live-mode requests too")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	privateURLs := catalog.PrivateURLsTest
 	fs.Func("webhook-private-urls", "when webhook URLs may name loopback, private or link-local addresses: test (test-mode keys only; the default), always or never",
@@ -119,7 +121,7 @@ The key is shown only this once; keep it somewhere safe:
 	done := make(chan struct{})
 	srv := &http.Server{
 		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB),
-			OpenTestKeys: *openTestKeys, Done: done}),
+			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done}),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -164,6 +166,14 @@ func limiter(perMinute int) *httpx.RateLimiter {
 		return nil
 	}
 	return httpx.NewRateLimiter(perMinute, perMinute/6)
+}
+
+// inspector returns the request inspector, nil when off.
+func inspector(mb int) *httpx.Inspector {
+	if mb <= 0 {
+		return nil
+	}
+	return httpx.NewInspector(mb << 20)
 }
 
 // readCache returns the read cache both faces share, nil when off.

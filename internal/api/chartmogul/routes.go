@@ -44,6 +44,7 @@ func New(d face.Deps) *API {
 		ReadOnlyFirst: true,
 		MaxRetryAfter: time.Minute,
 		Faults:        true,
+		Inspect:       true,
 	})
 	a.registerRenderers()
 	return a

@@ -36,6 +36,7 @@ func New(d face.Deps) *API {
 		},
 		Preflight: true,
 		Faults:    true,
+		Inspect:   true,
 	})
 	a.registerRenderers()
 	return a

@@ -51,6 +51,7 @@ func (h *Handler) authenticate(pattern string, ew httpx.ErrorWriter, next httpx.
 		if err != nil {
 			return err
 		}
+		noteTenant(r, catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}) // refusals below are inspected too
 		if h.spec.ReadOnlyFirst && key.ReadOnly && mutating {
 			return h.spec.ReadOnly
 		}

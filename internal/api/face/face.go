@@ -31,6 +31,10 @@ type Deps struct {
 	// Reads caches rendered reads while the data is unchanged; nil caches
 	// nothing. Faces may share one.
 	Reads *httpx.ReadCache
+	// Inspector, when set, keeps the recent requests of the faces whose
+	// Spec asks for it (Inspect); live-mode ones only with InspectLive.
+	Inspector   *httpx.Inspector
+	InspectLive bool
 	// OpenTestKeys lets a token of the form "pb_test_" and 16 or more
 	// characters that is no issued key open its own business and test-mode
 	// key on first use (serve --open-test-keys; store.AuthenticateOpen).
@@ -81,6 +85,8 @@ type Spec struct {
 	// MaxRetryAfter caps the Retry-After of a rate-limited request; 0 is
 	// no cap.
 	MaxRetryAfter time.Duration
+	// Inspect records the face's requests in Deps.Inspector (inspect.go).
+	Inspect bool
 	// Faults injects the faults of test mode (Pricebook-Fault, fault
 	// rules: fault.go) into the face's routes.
 	Faults bool
@@ -95,6 +101,8 @@ type Handler struct {
 	store        *store.Store
 	limiter      *httpx.RateLimiter
 	openTestKeys bool
+	inspector    *httpx.Inspector // nil: no inspection
+	inspectLive  bool
 	spec         Spec
 	mux          *http.ServeMux
 	serve        http.Handler
@@ -107,13 +115,20 @@ func New(d Deps, s Spec) *Handler {
 	if s.Errors == nil || s.Credentials == nil || s.Unauthorized == nil || s.ReadOnly == nil || s.NotFound == nil || s.BadQuery == nil {
 		panic("face: a Spec needs Errors, Credentials, Unauthorized, ReadOnly, NotFound and BadQuery")
 	}
-	h := &Handler{store: d.Store, limiter: d.Limiter, openTestKeys: d.OpenTestKeys, spec: s, mux: http.NewServeMux()}
+	h := &Handler{store: d.Store, limiter: d.Limiter, openTestKeys: d.OpenTestKeys, inspectLive: d.InspectLive, spec: s, mux: http.NewServeMux()}
+	if s.Inspect {
+		h.inspector = d.Inspector
+	}
 	for _, rt := range s.Routes {
 		ew := rt.Errors
 		if ew == nil {
 			ew = s.Errors
 		}
-		h.mux.Handle(rt.Pattern, httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler))))
+		var route http.Handler = httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler)))
+		if h.inspector != nil {
+			route = h.inspect(route)
+		}
+		h.mux.Handle(rt.Pattern, route)
 	}
 	h.mux.Handle("/", httpx.Adapt(s.Errors, h.unmatched))
 	h.serve = httpx.Recover(d.Log, s.Errors, httpx.LimitBody(MaxBodyBytes, http.HandlerFunc(h.route)))

@@ -26,13 +26,14 @@ type API struct {
 	*face.Handler
 	store        *store.Store
 	log          *slog.Logger
-	done         <-chan struct{} // closed at shutdown: streams end
-	openTestKeys bool            // POST /tenants is on
+	done         <-chan struct{}  // closed at shutdown: streams end
+	openTestKeys bool             // POST /tenants is on
+	inspector    *httpx.Inspector // nil: the inspector is off
 }
 
 // New returns the face with its routes registered.
 func New(d face.Deps) *API {
-	a := &API{store: d.Store, log: d.Log, done: d.Done, openTestKeys: d.OpenTestKeys}
+	a := &API{store: d.Store, log: d.Log, done: d.Done, openTestKeys: d.OpenTestKeys, inspector: d.Inspector}
 	a.Handler = face.New(d, face.Spec{
 		Routes:       a.Routes(),
 		Errors:       a.writeError,
@@ -58,6 +59,8 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /_pricebook/v1/objects/{id}/history", Handler: a.objectHistory},
 		{Pattern: "POST /_pricebook/v1/events/{id}/resend", Handler: a.resendEvent},
 		{Pattern: "POST /_pricebook/v1/tenants", Handler: a.createTenant},
+		{Pattern: "GET /_pricebook/v1/requests", Handler: a.listRequests},
+		{Pattern: "GET /_pricebook/v1/requests/{request_id}", Handler: a.getRequest},
 		{Pattern: "POST /_pricebook/v1/faults", Handler: a.createFaultRule},
 		{Pattern: "GET /_pricebook/v1/faults", Handler: a.listFaultRules},
 		{Pattern: "DELETE /_pricebook/v1/faults", Handler: a.deleteFaultRules},
