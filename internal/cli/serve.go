@@ -17,6 +17,7 @@ import (
 	"github.com/pricebook/pricebook/internal/api/pricebook"
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/metrics"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/webhooks"
 )
@@ -41,6 +42,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	openTestKeys := fs.Bool("open-test-keys", false, "any token pb_test_ + 16 or more characters that is no issued key makes its own business and test-mode key on first use (a namespace per test, for test suites; never on a server others can reach)")
 	inspectMB := fs.Int("inspect-mb", 32, "memory for the request inspector (GET /_pricebook/v1/requests: each test-mode tenant's recent requests; 0 = off)")
 	inspectLive := fs.Bool("inspect-live", false, "let the request inspector keep live-mode requests too")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics at /metrics on this address (off by default)")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	privateURLs := catalog.PrivateURLsTest
 	fs.Func("webhook-private-urls", "when webhook URLs may name loopback, private or link-local addresses: test (test-mode keys only; the default), always or never",
@@ -70,7 +72,13 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	defer logOut.Close()
 	logger := slog.New(slog.NewTextHandler(logOut, nil))
 
-	st, err := openStoreOpt(ctx, cfg.db, store.Options{Owner: true, WebhookPrivateURLs: privateURLs})
+	var m *metrics.Metrics // nil records nothing
+	var observer store.Observer
+	if *metricsAddr != "" {
+		m = metrics.New()
+		observer = m
+	}
+	st, err := openStoreOpt(ctx, cfg.db, store.Options{Owner: true, WebhookPrivateURLs: privateURLs, Observer: observer})
 	if err != nil {
 		return err
 	}
@@ -103,7 +111,7 @@ The key is shown only this once; keep it somewhere safe:
 	// context shutdown does not cancel: Stop below lets the attempts
 	// running finish once the HTTP server has drained.
 	jobs, err := webhooks.Start(context.WithoutCancel(ctx), st, webhooks.Config{Schedule: schedule, PrivateURLs: privateURLs,
-		Timeout: *webhookTimeout, Log: logger})
+		Timeout: *webhookTimeout, Log: logger, Observe: m.Delivery})
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("webhook deliveries: %w", err)
@@ -120,7 +128,7 @@ The key is shown only this once; keep it somewhere safe:
 	// drains.
 	done := make(chan struct{})
 	srv := &http.Server{
-		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB),
+		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB, m), Metrics: m,
 			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done}),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
@@ -134,6 +142,10 @@ The key is shown only this once; keep it somewhere safe:
 
 	if *pprofAddr != "" {
 		go servePprof(*pprofAddr, logger)
+	}
+	if m != nil {
+		m.Watch(st)
+		go serveMetrics(*metricsAddr, m, logger)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -177,11 +189,26 @@ func inspector(mb int) *httpx.Inspector {
 }
 
 // readCache returns the read cache both faces share, nil when off.
-func readCache(st *store.Store, mb int) *httpx.ReadCache {
+func readCache(st *store.Store, mb int, m *metrics.Metrics) *httpx.ReadCache {
 	if mb <= 0 {
 		return nil
 	}
-	return httpx.NewReadCache(st, mb<<20)
+	c := httpx.NewReadCache(st, mb<<20)
+	if m != nil {
+		c.Observe = m.CacheLookup
+	}
+	return c
+}
+
+// serveMetrics serves Prometheus metrics on their own listener.
+func serveMetrics(addr string, m *metrics.Metrics, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	logger.Info("metrics enabled", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Warn("metrics server stopped", "err", err)
+	}
 }
 
 // newHandler composes the faces, built from deps, and the health endpoints.

@@ -19,6 +19,8 @@ type Versioner interface {
 type ReadCache struct {
 	v   Versioner
 	max int
+	// Observe, when set, hears of each lookup: a hit or a miss (metrics).
+	Observe func(hit bool)
 
 	mu    sync.Mutex
 	m     map[string]cachedBody
@@ -56,7 +58,11 @@ func (c *ReadCache) JSON(w http.ResponseWriter, r *http.Request, scope string, r
 		c.mu.Lock()
 		e, hit := c.m[key]
 		c.mu.Unlock()
-		if hit && e.version == version {
+		hit = hit && e.version == version
+		if c.Observe != nil {
+			c.Observe(hit)
+		}
+		if hit {
 			writeBody(w, http.StatusOK, e.body)
 			return nil
 		}

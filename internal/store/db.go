@@ -74,6 +74,9 @@ type db struct {
 	riverPool *sql.DB
 	riverDrv  riverdriver.Driver[*sql.Tx]
 	jobs      *river.Client[*sql.Tx]
+
+	// obs hears of commits and pool waits (metrics).
+	obs Observer
 }
 
 // pgConns is the PostgreSQL pool's size.
@@ -81,7 +84,10 @@ const pgConns = 32
 
 // openDB opens the database named by dsn (see Open).
 func openDB(ctx context.Context, dsn string, opt Options) (*db, error) {
-	d := &db{}
+	d := &db{obs: opt.Observer}
+	if d.obs == nil {
+		d.obs = noObserver{}
+	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		d.engine = Postgres
 		cfg, err := pgx.ParseConfig(dsn)
@@ -446,7 +452,9 @@ func (d *db) write(ctx context.Context, fn func(context.Context, *tx) error) err
 		sqlTx.Rollback()
 		return err
 	}
+	began := time.Now()
 	err = sqlTx.Commit()
+	d.obs.WriteBatch(1, time.Since(began))
 	d.version.Add(2) // untrusted on PostgreSQL: kept even, for uniformity
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)
@@ -502,6 +510,13 @@ func (d *db) takeTurn(ctx context.Context) (func(), error) {
 	}
 	select {
 	case d.turns <- struct{}{}:
+		return func() { <-d.turns }, nil
+	default:
+	}
+	began := time.Now()
+	select {
+	case d.turns <- struct{}{}:
+		d.obs.PoolWait(time.Since(began))
 		return func() { <-d.turns }, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()

@@ -336,3 +336,12 @@ func (s *Store) PruneWebhookDeliveries(ctx context.Context, before time.Time) (i
 		}
 	}
 }
+
+// WebhookBacklog counts the delivery jobs waiting in River's queue: due
+// now, scheduled, or waiting to be retried.
+func (s *Store) WebhookBacklog(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.queryRow(ctx, `SELECT COUNT(*) FROM river_job WHERE queue = ? AND state IN ('available', 'scheduled', 'retryable')`,
+		DeliveryQueue).Scan(&n)
+	return n, wrap("WebhookBacklog", err)
+}

@@ -241,3 +241,16 @@ func (s *Store) GetEvent(ctx context.Context, tn catalog.Tenant, id string) (cat
 	}
 	return e, wrap("GetEvent", err)
 }
+
+// JournalHorizonLag is how long ago the oldest transaction still running
+// on the PostgreSQL server began: ascending journal reads wait below it
+// (ListEvents). Always 0 on SQLite, where one writer commits in order.
+func (s *Store) JournalHorizonLag(ctx context.Context) (time.Duration, error) {
+	if s.engine != Postgres {
+		return 0, nil
+	}
+	var seconds float64
+	err := s.db.queryRow(ctx, `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(xact_start)), 0)::float8
+		FROM pg_stat_activity WHERE backend_xid IS NOT NULL`).Scan(&seconds)
+	return time.Duration(seconds * float64(time.Second)), wrap("JournalHorizonLag", err)
+}

@@ -55,10 +55,25 @@ type Options struct {
 	// with Owner set (a server; bulk loads), so that Version sees every
 	// change to the catalog. Open fails while another process owns it.
 	Owner bool
+	// Observer, when set, hears of commits and pool waits (metrics).
+	Observer Observer
 	// WebhookPrivateURLs says when a webhook endpoint's URL may name a
 	// loopback, private or link-local address (default: test mode only).
 	WebhookPrivateURLs catalog.PrivateURLs
 }
+
+// Observer hears what the store's write and read paths spend, for
+// metrics: each commit (n writes in it, SQLite's group commit; 1 on
+// PostgreSQL) and each wait for a pool turn.
+type Observer interface {
+	WriteBatch(n int, commit time.Duration)
+	PoolWait(d time.Duration)
+}
+
+type noObserver struct{}
+
+func (noObserver) WriteBatch(int, time.Duration) {}
+func (noObserver) PoolWait(time.Duration)        {}
 
 // Open opens the database named by dsn: a postgres:// (or postgresql://)
 // URL selects PostgreSQL; ":memory:" an ephemeral SQLite database; anything

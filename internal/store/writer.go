@@ -178,10 +178,15 @@ func (d *db) commitBatch(batch []*writeReq) {
 	d.version.Add(1)
 	if ran == 0 {
 		sqlTx.Rollback()
-	} else if err := sqlTx.Commit(); err != nil {
-		for i := range errs {
-			if errs[i] == nil {
-				errs[i] = fmt.Errorf("store: commit: %w", err)
+	} else {
+		began := time.Now()
+		err := sqlTx.Commit()
+		d.obs.WriteBatch(ran, time.Since(began))
+		if err != nil {
+			for i := range errs {
+				if errs[i] == nil {
+					errs[i] = fmt.Errorf("store: commit: %w", err)
+				}
 			}
 		}
 	}

@@ -58,6 +58,9 @@ type Config struct {
 	Timeout     time.Duration // per attempt; DefaultTimeout when zero
 	Workers     int           // concurrent deliveries; 20 when zero
 	Log         *slog.Logger
+	// Observe, when set, hears of each attempt: whether it succeeded and
+	// how long after its event it began (metrics).
+	Observe func(ok bool, lag time.Duration)
 }
 
 // DefaultTimeout is Dodo's: an attempt that has no answer after 15 s failed.
@@ -210,7 +213,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.DeliveryArgs]) e
 		return err
 	}
 	d := &catalog.WebhookDelivery{EndpointID: ep.ID, EventID: a.EventID, EventType: a.Type, Attempt: job.Attempt}
+	began := time.Now()
 	sendErr := w.send(ctx, w.client[tn.Mode], ep, a.EventID, body, d)
+	if w.cfg.Observe != nil {
+		w.cfg.Observe(sendErr == nil, began.Sub(a.Timestamp))
+	}
 	last := job.Attempt >= len(w.cfg.Schedule)
 	if sendErr != nil && !last {
 		next := time.Now().Add(w.delay(job.Attempt)).UTC()

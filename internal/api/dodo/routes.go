@@ -25,6 +25,7 @@ type API struct {
 func New(d face.Deps) *API {
 	a := &API{store: d.Store, log: d.Log, reads: d.Reads}
 	a.Handler = face.New(d, face.Spec{
+		Name:         "dodo",
 		Routes:       a.Routes(),
 		Errors:       a.writeError,
 		Credentials:  bearer,

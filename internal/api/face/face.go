@@ -16,6 +16,7 @@ import (
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/metrics"
 	"github.com/pricebook/pricebook/internal/store"
 )
 
@@ -31,6 +32,8 @@ type Deps struct {
 	// Reads caches rendered reads while the data is unchanged; nil caches
 	// nothing. Faces may share one.
 	Reads *httpx.ReadCache
+	// Metrics counts and times every route's requests (nil: none).
+	Metrics *metrics.Metrics
 	// Inspector, when set, keeps the recent requests of the faces whose
 	// Spec asks for it (Inspect); live-mode ones only with InspectLive.
 	Inspector   *httpx.Inspector
@@ -59,6 +62,8 @@ type Route struct {
 // kit makes on its behalf. Every field but ReadOnlyFirst, MaxRetryAfter
 // and Preflight is required.
 type Spec struct {
+	// Name names the face in metrics: dodo, chartmogul, pricebook.
+	Name   string
 	Routes []Route
 	// Errors writes errors in the face's envelope: those of routes
 	// without their own writer, of unmatched paths and of panics.
@@ -102,6 +107,7 @@ type Handler struct {
 	limiter      *httpx.RateLimiter
 	openTestKeys bool
 	inspector    *httpx.Inspector // nil: no inspection
+	metrics      *metrics.Metrics
 	inspectLive  bool
 	spec         Spec
 	mux          *http.ServeMux
@@ -112,10 +118,11 @@ type Handler struct {
 // answers only a key that authenticates, writes take Idempotency-Key, and
 // path and query text is checked before the handler runs.
 func New(d Deps, s Spec) *Handler {
-	if s.Errors == nil || s.Credentials == nil || s.Unauthorized == nil || s.ReadOnly == nil || s.NotFound == nil || s.BadQuery == nil {
-		panic("face: a Spec needs Errors, Credentials, Unauthorized, ReadOnly, NotFound and BadQuery")
+	if s.Name == "" || s.Errors == nil || s.Credentials == nil || s.Unauthorized == nil || s.ReadOnly == nil || s.NotFound == nil || s.BadQuery == nil {
+		panic("face: a Spec needs Name, Errors, Credentials, Unauthorized, ReadOnly, NotFound and BadQuery")
 	}
-	h := &Handler{store: d.Store, limiter: d.Limiter, openTestKeys: d.OpenTestKeys, inspectLive: d.InspectLive, spec: s, mux: http.NewServeMux()}
+	h := &Handler{store: d.Store, limiter: d.Limiter, openTestKeys: d.OpenTestKeys, inspectLive: d.InspectLive, metrics: d.Metrics,
+		spec: s, mux: http.NewServeMux()}
 	if s.Inspect {
 		h.inspector = d.Inspector
 	}
@@ -128,9 +135,9 @@ func New(d Deps, s Spec) *Handler {
 		if h.inspector != nil {
 			route = h.inspect(route)
 		}
-		h.mux.Handle(rt.Pattern, route)
+		h.mux.Handle(rt.Pattern, d.Metrics.Instrument(s.Name, rt.Pattern, route))
 	}
-	h.mux.Handle("/", httpx.Adapt(s.Errors, h.unmatched))
+	h.mux.Handle("/", d.Metrics.Instrument(s.Name, "unmatched", httpx.Adapt(s.Errors, h.unmatched)))
 	h.serve = httpx.Recover(d.Log, s.Errors, httpx.LimitBody(MaxBodyBytes, http.HandlerFunc(h.route)))
 	return h
 }

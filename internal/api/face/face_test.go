@@ -41,6 +41,7 @@ func tinyWith(t *testing.T, set func(*face.Deps, *face.Spec)) (http.Handler, map
 	}
 	deps := face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	spec := face.Spec{
+		Name: "test",
 		Routes: []face.Route{
 			{Pattern: "GET /whoami", Handler: func(w http.ResponseWriter, r *http.Request) error {
 				return httpx.WriteJSON(w, 200, map[string]string{"tenant": face.Tenant(r).String(), "key": face.KeyID(r)})

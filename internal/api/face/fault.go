@@ -167,6 +167,7 @@ func (h *Handler) faultFor(r *http.Request, tn catalog.Tenant) (*Fault, string, 
 			return nil, "", &httpx.Error{Status: http.StatusBadRequest, Reason: httpx.FaultInvalid, Param: FaultHeader,
 				Message: FaultHeader + ": " + err.Error()}
 		}
+		h.metrics.Fault("header")
 		return &f, f.String(), nil
 	}
 	if tn.Mode != catalog.ModeTest {
@@ -191,6 +192,7 @@ func (h *Handler) faultFor(r *http.Request, tn catalog.Tenant) (*Fault, string, 
 			return nil, "", err
 		}
 		if fired {
+			h.metrics.Fault("rule")
 			return &f, f.String() + "; rule=" + rule.ID, nil
 		}
 	}

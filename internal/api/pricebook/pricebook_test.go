@@ -17,8 +17,8 @@ import (
 	"github.com/pricebook/pricebook/internal/api/dodo"
 	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/api/pricebook"
-	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/httpx"
+	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
 )

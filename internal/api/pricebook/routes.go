@@ -35,6 +35,7 @@ type API struct {
 func New(d face.Deps) *API {
 	a := &API{store: d.Store, log: d.Log, done: d.Done, openTestKeys: d.OpenTestKeys, inspector: d.Inspector}
 	a.Handler = face.New(d, face.Spec{
+		Name:         "pricebook",
 		Routes:       a.Routes(),
 		Errors:       a.writeError,
 		Credentials:  bearer,
