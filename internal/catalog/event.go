@@ -89,6 +89,7 @@ var EventTypes = func() map[string]bool {
 		"data_source":        {"created", "deleted"},
 		"plan":               {"created", "updated", "deleted"},
 		"plan_group":         {"created", "updated", "deleted"},
+		"localized_price":    {"created", "updated", "archived"},
 	} {
 		for _, w := range whats {
 			m[kind+"."+w] = true

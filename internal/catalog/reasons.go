@@ -59,6 +59,12 @@ const (
 
 	WebhookDisabled // a send to an endpoint that is disabled
 
+	PricingModeRequired          // localized prices need the product's pricing_mode
+	LocalizedPriceTaken          // an active rule for the currency or country exists
+	LocalizedPriceDuplicatesBase // a by_currency rule in the base currency
+	LocalizedPriceShapeMismatch  // country_code missing in by_country, present in by_currency
+	LocalizedPriceNotApplicable  // localized prices never apply to pay-what-you-want prices
+
 	numReasons
 )
 
@@ -104,6 +110,12 @@ var reasonNames = [numReasons]string{
 	PlanGroupNotFound:           "plan group not found",
 	PlanGroupEmpty:              "plan group empty",
 	WebhookDisabled:             "webhook disabled",
+
+	PricingModeRequired:          "pricing mode required",
+	LocalizedPriceTaken:          "localized price taken",
+	LocalizedPriceDuplicatesBase: "localized price duplicates base",
+	LocalizedPriceShapeMismatch:  "localized price shape mismatch",
+	LocalizedPriceNotApplicable:  "localized price not applicable",
 }
 
 // String names the reason in plain words, for logs and test failures.

@@ -223,6 +223,23 @@ func TestEveryWriteIsJournaled(t *testing.T) {
 		must(st.DeleteWebhookEndpoint(ctx, tn, wh.ID))
 		expect("webhook_endpoint.created", "webhook_endpoint.updated", "webhook_endpoint.updated", "webhook_endpoint.deleted")
 
+		lpp := oneTime("Localized", 1000)
+		lpp.PricingMode = ptr(catalog.ByCurrency)
+		must(st.CreateProduct(ctx, tn, lpp))
+		eur, err := st.CreateLocalizedPrice(ctx, tn, lpp.ID, &catalog.LocalizedPriceInput{Amount: ptr(int64(900)), Currency: ptr("EUR")})
+		must(err)
+		_, err = st.UpdateLocalizedPrice(ctx, tn, lpp.ID, eur.ID, &catalog.LocalizedPricePatch{Amount: ptr(int64(950))})
+		must(err)
+		_, err = st.UpdateLocalizedPrice(ctx, tn, lpp.ID, eur.ID, &catalog.LocalizedPricePatch{Amount: ptr(int64(950))}) // no change, no event
+		must(err)
+		must(st.ArchiveLocalizedPrice(ctx, tn, lpp.ID, eur.ID))
+		must(st.ArchiveLocalizedPrice(ctx, tn, lpp.ID, eur.ID)) // already archived, no event
+		_, err = st.CreateLocalizedPrice(ctx, tn, lpp.ID, &catalog.LocalizedPriceInput{Amount: ptr(int64(800)), Currency: ptr("GBP")})
+		must(err)
+		must(st.UpdateProduct(ctx, tn, lpp.ID, &catalog.ProductPatch{PricingMode: catalog.Some(catalog.ByCountry)}))
+		expect("product.created", "localized_price.created", "localized_price.updated", "localized_price.archived",
+			"localized_price.created", "product.updated", "localized_price.archived")
+
 		ids := products(t, st, tn, 3)
 		expect("product.created", "product.created", "product.created")
 		col := newCollection(t, st, tn, group(name("Monthly"), ids[0]))

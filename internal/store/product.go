@@ -254,7 +254,13 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 			p.BrandID, p.Price.IsRecurring(), micros(p.UpdatedAt), string(doc), id); err != nil {
 			return err
 		}
-		return s.journal(ctx, t, tn, catalog.Change{Type: "product.updated", Kind: "product", ID: id, Object: p})
+		if err := s.journal(ctx, t, tn, catalog.Change{Type: "product.updated", Kind: "product", ID: id, Object: p}); err != nil {
+			return err
+		}
+		if u.PricingMode.Set || u.Price != nil { // nothing else decides whether a localized price applies
+			return s.archiveStaleLocalizedPrices(ctx, t, tn, p)
+		}
+		return nil
 	}))
 }
 

@@ -183,6 +183,18 @@ describe('webhook deliveries', () => {
     await c.discounts.delete(disc.discount_id);
     note('discount.deleted', disc.discount_id);
 
+    // localized prices: archived by the API and by a pricing_mode change
+    const lpp = await c.products.create(minimalProduct({ name: 'Hooked localized', pricing_mode: 'by_currency' }));
+    const lp = await c.products.localizedPrices.create(lpp.product_id, { amount: 900, currency: 'EUR' });
+    note('localized_price.created', lp.id, lp);
+    note('localized_price.updated', lp.id, await c.products.localizedPrices.update(lp.id, { product_id: lpp.product_id, amount: 950 }));
+    await c.products.localizedPrices.archive(lp.id, { product_id: lpp.product_id });
+    note('localized_price.archived', lp.id);
+    const lp2 = await c.products.localizedPrices.create(lpp.product_id, { amount: 800, currency: 'GBP' });
+    note('localized_price.created', lp2.id, lp2);
+    await c.products.update(lpp.product_id, { pricing_mode: 'by_country' });
+    note('localized_price.archived', lp2.id);
+
     // ChartMogul: data sources, plans, plan groups
     const ds = await DataSource.create(cm, { name: 'Hooked source' });
     note('data_source.created', ds.uuid);

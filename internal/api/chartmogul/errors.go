@@ -85,6 +85,13 @@ var wordsOf = map[fmt.Stringer]string{
 	catalog.PlanGroupEmpty:              msgBlank,
 	catalog.WebhookDisabled:             "",
 
+	// The Dodo face's localized prices; this face never answers them.
+	catalog.PricingModeRequired:          "",
+	catalog.LocalizedPriceTaken:          "",
+	catalog.LocalizedPriceDuplicatesBase: "",
+	catalog.LocalizedPriceShapeMismatch:  "",
+	catalog.LocalizedPriceNotApplicable:  "",
+
 	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes",
 	httpx.RateLimited:           "",
 	httpx.BadRequest:            "",

@@ -32,7 +32,9 @@ func fixtures(t *testing.T, h *harness) map[string]map[string]string {
 	c := r.json(t)
 	group := c["groups"].([]any)[0].(map[string]any)
 	item := group["products"].([]any)[0].(map[string]any)["id"].(string)
+	localized := post("/products", `{"name":"L","pricing_mode":"by_currency","price":{"type":"one_time_price","currency":"USD","price":500},"tax_category":"saas"}`, "product_id")
 	return map[string]map[string]string{
+		"localized-prices":    {"product_id": localized, "id": post("/products/"+localized+"/localized-prices", `{"amount":450,"currency":"EUR"}`, "id")},
 		"products":            {"id": product},
 		"product-collections": {"id": c["id"].(string), "group_id": group["group_id"].(string), "item_id": item},
 		"addons":              {"id": post("/addons", `{"name":"A","price":100,"currency":"USD","tax_category":"saas"}`, "id")},
@@ -82,7 +84,15 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 		for _, rt := range api.Routes() {
 			method, pattern, _ := strings.Cut(rt.Pattern, " ")
-			segment := strings.Split(pattern, "/")[1]
+			// The fixture of the route's last literal segment that has
+			// one (a nested resource's), else of its first.
+			segments := strings.Split(pattern, "/")
+			segment := segments[1]
+			for _, s := range segments[2:] {
+				if _, ok := fx[s]; ok && !strings.HasPrefix(s, "{") {
+					segment = s
+				}
+			}
 			values, ok := fx[segment]
 			if !ok {
 				t.Fatalf("route %s has no fixture: add one to fixtures()", rt.Pattern)
@@ -128,6 +138,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 		for segment, values := range fx {
 			if segment == "discounts" {
 				segment, values = "discounts", map[string]string{"id": values["discount_id"]}
+			}
+			if segment == "localized-prices" {
+				segment = "products/" + values["product_id"] + "/localized-prices"
 			}
 			if r := h.do("GET", "/"+segment+"/"+values["id"], h.keys["a"], ""); r.status != 200 {
 				t.Errorf("A's %s %s: %d after other partitions' writes", segment, values["id"], r.status)

@@ -67,7 +67,7 @@ func TestBadTextInQuery(t *testing.T) {
 		h := newHarness(t, st)
 		id := h.create(h.keys["a"], oneTimeBody)
 		paths := []string{"/products", "/products/" + id, "/product-collections", "/addons", "/meters", "/entitlements",
-			"/credit-entitlements", "/brands", "/discounts"}
+			"/credit-entitlements", "/brands", "/discounts", "/products/" + id + "/localized-prices"}
 		for _, p := range paths {
 			for q, name := range map[string]string{"brand_id=%00": "brand_id", "code=%ff": "code", "product_id=%c0%af": "product_id",
 				"page_size=10&x=a%00": "x", "%ff=1": `"\xff"`} {
@@ -119,6 +119,7 @@ func TestBadTextInBody(t *testing.T) {
 		group := c["groups"].([]any)[0].(map[string]any)
 		gid, item := group["group_id"].(string), group["products"].([]any)[0].(map[string]any)["id"].(string)
 		disc := h.discount(a, `{"amount":100,"type":"percentage","code":"TEN"}`)["discount_id"].(string)
+		byCountry := h.create(a, `{"name":"L","pricing_mode":"by_country","price":{"type":"one_time_price","currency":"USD","price":500},"tax_category":"saas"}`)
 
 		filter := `{"conjunction":"or","clauses":[{"conjunction":"and","clauses":[{"key":"region","operator":"equals","value":"eu"},{"key":"n","operator":"greater_than","value":5.5}]}]}`
 		seeds := []struct{ method, path, body string }{
@@ -148,6 +149,8 @@ func TestBadTextInBody(t *testing.T) {
 			{"PATCH", "/product-collections/" + coll + "/groups/" + gid, fmt.Sprintf(`{"group_name":"renamed","product_order":[%q]}`, item)},
 			{"POST", "/product-collections/" + coll + "/groups/" + gid + "/items", fmt.Sprintf(`{"products":[{"product_id":%q}]}`, p4)},
 			{"POST", "/brands/" + brand + "/archive", fmt.Sprintf(`{"move_products_to":%q}`, primary)},
+			// A variant that wrote would make the seed a 409.
+			{"POST", "/products/" + byCountry + "/localized-prices", `{"amount":900,"currency":"EUR","country_code":"DE"}`},
 		}
 		before := h.lists(a)
 		n := 0

@@ -71,6 +71,12 @@ var wireOf = map[fmt.Stringer]wire{
 	catalog.PercentageOverFull:          {code: "INVALID_PERCENTAGE"},
 	catalog.CurrencyOptionInvalid:       {code: "DISCOUNT_CURRENCY_OPTION_INVALID"},
 
+	catalog.PricingModeRequired:          {code: "PRODUCT_PRICING_MODE_REQUIRED"},
+	catalog.LocalizedPriceTaken:          {code: "LOCALIZED_PRICE_ALREADY_EXISTS"},
+	catalog.LocalizedPriceDuplicatesBase: {code: "LOCALIZED_PRICE_DUPLICATES_BASE"},
+	catalog.LocalizedPriceShapeMismatch:  {code: "LOCALIZED_PRICE_SHAPE_MISMATCH"},
+	catalog.LocalizedPriceNotApplicable:  {code: "LOCALIZED_PRICE_NOT_APPLICABLE"},
+
 	// The ChartMogul face's resources; this face never answers them.
 	catalog.DataSourceNotFound:      {code: "DATA_SOURCE_NOT_FOUND"},
 	catalog.DataSourceNameTaken:     {code: "DATA_SOURCE_NAME_TAKEN"},

@@ -184,10 +184,15 @@ func FuzzCatalogResources(f *testing.F) {
 		`{"name":"C","precision":2,"unit":"tokens","rollover_enabled":true,"overage_enabled":true,"price_per_unit":"0.01","currency":"USD","rollover_timeframe_count":1,"rollover_timeframe_interval":"Month"}`,
 		`{"name":"B","statement_descriptor":"BRAND","support_email":"a@b.c","url":"https://example.com"}`,
 		`{"amount":1250,"type":"percentage","code":"save","usage_limit":10,"per_customer_usage_limit":2}`,
-		`{"amount":500,"type":"flat","currency_options":[{"currency":"USD","is_default":true,"max_amount_possible":500}]}`)
+		`{"amount":500,"type":"flat","currency_options":[{"currency":"USD","is_default":true,"max_amount_possible":500}]}`,
+		`{"amount":900,"currency":"EUR"}`, `{"amount":900,"currency":"EUR","country_code":"DE"}`, `{"amount":1.5,"currency":"usd","country_code":null}`)
 	h := fuzzHarness(f)
 	key := h.keys["a"]
 	paths := []string{"/addons", "/meters", "/entitlements", "/credit-entitlements", "/brands", "/discounts"}
+	for _, mode := range []string{"by_currency", "by_country"} {
+		p := h.create(key, `{"name":"L","pricing_mode":"`+mode+`","price":{"type":"one_time_price","currency":"USD","price":500},"tax_category":"saas"}`)
+		paths = append(paths, "/products/"+p+"/localized-prices")
+	}
 	existing := map[string]string{} // one created object per resource, to PATCH
 	f.Fuzz(func(t *testing.T, body []byte) {
 		h.t = t

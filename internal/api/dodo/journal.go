@@ -3,6 +3,7 @@ package dodo
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/store"
@@ -55,6 +56,7 @@ func (a *API) registerRenderers() {
 		"brand":              renderAs(a.store.GetBrand, brandResponse),
 		"discount":           renderAs(a.store.GetDiscount, discountResponse),
 		"webhook_endpoint":   renderAs(a.store.GetWebhookEndpoint, webhookResponse),
+		"localized_price":    renderLocalizedPrice,
 	}
 	for kind, r := range render {
 		a.store.RenderEvents(kind, r)
@@ -74,4 +76,14 @@ func renderAs[T, O any](get func(context.Context, catalog.Tenant, string) (*T, e
 		}
 		return json.Marshal(response(v))
 	}
+}
+
+// renderLocalizedPrice renders the rule every localized price use case
+// hands over (an archived one cannot be read back through the API).
+func renderLocalizedPrice(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
+	lp, ok := ch.Object.(*catalog.LocalizedPrice)
+	if !ok {
+		return nil, fmt.Errorf("localized price %s: the change carries no rule", ch.ID)
+	}
+	return json.Marshal(localizedPriceResponse(lp))
 }

@@ -58,6 +58,11 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "PATCH /products/{id}", Handler: a.updateProduct},
 		{Pattern: "DELETE /products/{id}", Handler: a.archiveProduct},
 		{Pattern: "POST /products/{id}/unarchive", Handler: a.unarchiveProduct},
+		{Pattern: "GET /products/{product_id}/localized-prices", Handler: a.listLocalizedPrices},
+		{Pattern: "POST /products/{product_id}/localized-prices", Handler: a.createLocalizedPrice},
+		{Pattern: "GET /products/{product_id}/localized-prices/{id}", Handler: a.getLocalizedPrice},
+		{Pattern: "PATCH /products/{product_id}/localized-prices/{id}", Handler: a.updateLocalizedPrice},
+		{Pattern: "DELETE /products/{product_id}/localized-prices/{id}", Handler: a.archiveLocalizedPrice},
 
 		{Pattern: "GET /product-collections", Handler: a.listCollections},
 		{Pattern: "POST /product-collections", Handler: a.createCollection},
@@ -134,6 +139,7 @@ var pathObject = map[string]string{
 	"products": "Product", "product-collections": "Product collection", "groups": "Group", "items": "Item",
 	"addons": "Addon", "meters": "Meter", "entitlements": "Entitlement", "credit-entitlements": "Credit entitlement",
 	"brands": "Brand", "discounts": "Discount", "code": "Discount code", "webhooks": "Webhook",
+	"localized-prices": "Localized price",
 }
 
 // pathNotFound is the 404 of a path id that is not valid text.
