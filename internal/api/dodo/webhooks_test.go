@@ -69,7 +69,7 @@ func TestWebhookWireShape(t *testing.T) {
 		}
 		// The journal holds the endpoints as answered: never the secret or a header.
 		events, err := st.ListEvents(context.Background(), catalog.Tenant{BusinessID: businessOf(t, h, key), Mode: catalog.ModeTest},
-			catalog.EventFilter{Ascending: true, Limit: 100})
+			catalog.EventFilter{Ascending: true, Committed: true, Limit: 100}) // a content check: every committed event
 		if err != nil {
 			t.Fatal(err)
 		}
