@@ -89,6 +89,7 @@ var EventTypes = func() map[string]bool {
 		"data_source":        {"created", "deleted"},
 		"plan":               {"created", "updated", "deleted"},
 		"plan_group":         {"created", "updated", "deleted"},
+		"short_link":         {"created"},
 	} {
 		for _, w := range whats {
 			m[kind+"."+w] = true

@@ -84,6 +84,7 @@ var wordsOf = map[fmt.Stringer]string{
 	catalog.PlanGroupNotFound:           "Plan group not found",
 	catalog.PlanGroupEmpty:              msgBlank,
 	catalog.WebhookDisabled:             "",
+	catalog.SlugTaken:                   "",
 
 	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes",
 	httpx.RateLimited:           "",
