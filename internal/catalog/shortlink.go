@@ -62,6 +62,12 @@ func (l *ShortLink) Validate(pr *Problems) {
 	if n := len(l.Slug); n < MinSlugLen || n > MaxSlugLen || !slugChars(l.Slug) {
 		pr.Add("slug", "must be %d to %d characters of letters a-z and A-Z, digits, '-' and '_'", MinSlugLen, MaxSlugLen)
 	}
+	l.ValidateParams(pr)
+}
+
+// ValidateParams checks the static checkout parameters: names, lengths,
+// and the values of the parameters whose meaning is known.
+func (l *ShortLink) ValidateParams(pr *Problems) {
 	if len(l.Params) > MaxCheckoutParams {
 		pr.Add("static_checkout_params", "must have at most %d parameters, got %d", MaxCheckoutParams, len(l.Params))
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/web/checkout"
 	"github.com/pricebook/pricebook/internal/webhooks"
 )
 
@@ -53,6 +55,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		})
 	webhookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTimeout, "how long a webhook delivery attempt waits for the endpoint's answer (Dodo's: 15s); an attempt cut off by a crash is retried about this plus 15 to 45 s later")
+	publicURL := fs.String("public-url", "", "the public base URL short links point at, e.g. https://pricebook.example.com (default http://ADDR, the listen address)")
 	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -61,6 +64,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("--webhook-timeout must be positive, not %v", *webhookTimeout)
 	}
 	cfg.db = *db
+	if *publicURL != "" {
+		if err := checkPublicURL(*publicURL); err != nil {
+			return err
+		}
+	}
 	// Request lines are buffered: one write a tenth of a second instead
 	// of one a request.
 	logOut := httpx.NewLogWriter(e.stderr, 100*time.Millisecond)
@@ -78,6 +86,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
+	public := strings.TrimSuffix(*publicURL, "/")
+	if public == "" {
+		public = base
+	}
 	token, b, err := st.Bootstrap(ctx, "My business")
 	if err != nil {
 		ln.Close()
@@ -117,7 +129,7 @@ The key is shown only this once; keep it somewhere safe:
 	// drains.
 	done := make(chan struct{})
 	srv := &http.Server{
-		Handler:           newHandler(st, logger, limiter(*rateLimit), readCache(st, *readCacheMB), done),
+		Handler:           newHandler(st, logger, limiter(*rateLimit), readCache(st, *readCacheMB), done, public),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -156,6 +168,16 @@ The key is shown only this once; keep it somewhere safe:
 	return nil
 }
 
+// checkPublicURL accepts an absolute http(s) URL with a host and nothing
+// after the path.
+func checkPublicURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("--public-url must be an absolute http or https URL without query or fragment, like https://pricebook.example.com, not %q", s)
+	}
+	return nil
+}
+
 // limiter returns the per-key rate limiter, nil when off.
 func limiter(perMinute int) *httpx.RateLimiter {
 	if perMinute <= 0 {
@@ -173,7 +195,9 @@ func readCache(st *store.Store, mb int) *httpx.ReadCache {
 }
 
 // newHandler composes the faces and the health endpoints.
-func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, reads *httpx.ReadCache, done <-chan struct{}) http.Handler {
+// public is the public base URL of short links; the pages they lead to
+// (internal/web/checkout) live outside the faces' paths.
+func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, reads *httpx.ReadCache, done <-chan struct{}, public string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -188,7 +212,8 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads, Done: done}
+	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads, Done: done, PublicURL: public}
+	checkout.New(st, logger, public).Mount(mux)
 	cm, d, own := chartmogul.New(deps), dodo.New(deps), pricebook.New(deps)
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)

@@ -55,6 +55,7 @@ func (a *API) registerRenderers() {
 		"brand":              renderAs(a.store.GetBrand, brandResponse),
 		"discount":           renderAs(a.store.GetDiscount, discountResponse),
 		"webhook_endpoint":   renderAs(a.store.GetWebhookEndpoint, webhookResponse),
+		"short_link":         a.renderShortLink,
 	}
 	for kind, r := range render {
 		a.store.RenderEvents(kind, r)
