@@ -167,7 +167,7 @@ func FuzzListQuery(f *testing.F) {
 		} else {
 			q = "q=" + url.QueryEscape(q)
 		}
-		for _, path := range []string{"/products", "/product-collections", "/discounts"} {
+		for _, path := range []string{"/products", "/product-collections", "/discounts", "/products/short_links"} {
 			target := fmt.Sprintf("%s?%s", path, q)
 			checkReply(t, "GET "+target, h.do("GET", target, h.keys["a"], ""))
 		}
@@ -184,10 +184,12 @@ func FuzzCatalogResources(f *testing.F) {
 		`{"name":"C","precision":2,"unit":"tokens","rollover_enabled":true,"overage_enabled":true,"price_per_unit":"0.01","currency":"USD","rollover_timeframe_count":1,"rollover_timeframe_interval":"Month"}`,
 		`{"name":"B","statement_descriptor":"BRAND","support_email":"a@b.c","url":"https://example.com"}`,
 		`{"amount":1250,"type":"percentage","code":"save","usage_limit":10,"per_customer_usage_limit":2}`,
-		`{"amount":500,"type":"flat","currency_options":[{"currency":"USD","is_default":true,"max_amount_possible":500}]}`)
+		`{"amount":500,"type":"flat","currency_options":[{"currency":"USD","is_default":true,"max_amount_possible":500}]}`,
+		`{"slug":"fuzz-1","static_checkout_params":{"quantity":"2","redirect_url":"https://example.com/x","paymentAmount":"100"}}`)
 	h := fuzzHarness(f)
 	key := h.keys["a"]
-	paths := []string{"/addons", "/meters", "/entitlements", "/credit-entitlements", "/brands", "/discounts"}
+	paths := []string{"/addons", "/meters", "/entitlements", "/credit-entitlements", "/brands", "/discounts",
+		"/products/" + h.create(key, oneTimeBody) + "/short_links"}
 	existing := map[string]string{} // one created object per resource, to PATCH
 	f.Fuzz(func(t *testing.T, body []byte) {
 		h.t = t
