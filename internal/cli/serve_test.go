@@ -50,3 +50,16 @@ func TestPathsGoToTheirFace(t *testing.T) {
 		t.Errorf("unknown short link: %d %v", rec.Code, rec.Header())
 	}
 }
+
+func TestCheckPublicURL(t *testing.T) {
+	for _, ok := range []string{"http://127.0.0.1:8080", "https://pricebook.example.com/", "https://example.com/pricebook"} {
+		if err := checkPublicURL(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"example.com", "ftp://example.com", "https://", "https://example.com/?a=1", "https://example.com/#x", "https://u:p@example.com", "::"} {
+		if err := checkPublicURL(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}

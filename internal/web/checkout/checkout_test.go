@@ -120,6 +120,16 @@ func TestShortLinkToCheckoutPage(t *testing.T) {
 			}
 		}
 
+		// Parameters of any text survive the URL: escaped there, equal after.
+		odd := &catalog.ShortLink{ProductID: one.ID, Slug: "odd", Params: map[string]string{"metadata_note": "a b&c=d/é+?#%", "": ""}}
+		delete(odd.Params, "")
+		if err := st.CreateShortLink(ctx, tn, odd); err != nil {
+			t.Fatal(err)
+		}
+		if r := get(mux, "GET", odd.CheckoutPath()); r.Code != 200 || !strings.Contains(r.Body.String(), "<dd>a b&amp;c=d/é&#43;?#%</dd>") {
+			t.Errorf("odd parameters: %d %s", r.Code, r.Body)
+		}
+
 		// Only what a short link names: tampering, other tenants and
 		// unknown slugs are the 404 page.
 		other := storetest.Tenant(t, st)
