@@ -40,6 +40,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	db := e.dbFlag(fs)
 	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	rateLimit := fs.Int("rate-limit", 0, "requests per minute per API key, with bursts of a sixth of it (0 = off)")
+	openTestKeys := fs.Bool("open-test-keys", false, "any token pb_test_ + 16 or more characters that is no issued key makes its own business and test-mode key on first use (a namespace per test, for test suites; never on a server others can reach)")
+	inspectMB := fs.Int("inspect-mb", 32, "memory for the request inspector (GET /_pricebook/v1/requests: each test-mode tenant's recent requests; 0 = off)")
+	inspectLive := fs.Bool("inspect-live", false, "let the request inspector keep live-mode requests too")
 	pprofAddr := fs.String("pprof", "", "serve net/http/pprof on this address (off by default; never expose it)")
 	privateURLs := catalog.PrivateURLsTest
 	fs.Func("webhook-private-urls", "when webhook URLs may name loopback, private or link-local addresses: test (test-mode keys only; the default), always or never",
@@ -129,7 +132,8 @@ The key is shown only this once; keep it somewhere safe:
 	// drains.
 	done := make(chan struct{})
 	srv := &http.Server{
-		Handler:           newHandler(st, logger, limiter(*rateLimit), readCache(st, *readCacheMB), done, public),
+		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB),
+			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done, PublicURL: public}),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -186,6 +190,14 @@ func limiter(perMinute int) *httpx.RateLimiter {
 	return httpx.NewRateLimiter(perMinute, perMinute/6)
 }
 
+// inspector returns the request inspector, nil when off.
+func inspector(mb int) *httpx.Inspector {
+	if mb <= 0 {
+		return nil
+	}
+	return httpx.NewInspector(mb << 20)
+}
+
 // readCache returns the read cache both faces share, nil when off.
 func readCache(st *store.Store, mb int) *httpx.ReadCache {
 	if mb <= 0 {
@@ -194,10 +206,11 @@ func readCache(st *store.Store, mb int) *httpx.ReadCache {
 	return httpx.NewReadCache(st, mb<<20)
 }
 
-// newHandler composes the faces and the health endpoints.
-// public is the public base URL of short links; the pages they lead to
-// (internal/web/checkout) live outside the faces' paths.
-func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, reads *httpx.ReadCache, done <-chan struct{}, public string) http.Handler {
+// newHandler composes the faces, built from deps, and the health endpoints,
+// and the public pages of short links (internal/web/checkout), which live
+// outside the faces' paths under deps.PublicURL.
+func newHandler(deps face.Deps) http.Handler {
+	st, logger := deps.Store, deps.Log
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -212,8 +225,7 @@ func newHandler(st *store.Store, logger *slog.Logger, rl *httpx.RateLimiter, rea
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
-	deps := face.Deps{Store: st, Log: logger, Limiter: rl, Reads: reads, Done: done, PublicURL: public}
-	checkout.New(st, logger, public).Mount(mux)
+	checkout.New(st, logger, deps.PublicURL).Mount(mux)
 	cm, d, own := chartmogul.New(deps), dodo.New(deps), pricebook.New(deps)
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)

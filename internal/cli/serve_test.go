@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
 )
@@ -16,7 +17,7 @@ import (
 // would redirect): each answers them with its own 404.
 func TestPathsGoToTheirFace(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	h := newHandler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil, nil, "http://pricebook.test")
+	h := newHandler(face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "http://pricebook.test"})
 	for path, want := range map[string]string{
 		"/healthz":       `{"status":"ok"}`,
 		"//products":     `{"code":"NOT_FOUND","message":"No route for GET //products"}`,

@@ -26,6 +26,15 @@ const (
 	BodyTimeout           Reason = "body timeout"             // the body did not arrive within the read timeout
 	BodyUnreadable        Reason = "body unreadable"          // the body is framed wrongly (bad chunked encoding)
 	MethodNotAllowed      Reason = "method not allowed"       // the path is served, but not for this method
+
+	// Injected faults (test mode, Pricebook-Fault and fault rules): the
+	// 5xx a fault names, and refusals of a fault that cannot be injected.
+	ServerError    Reason = "server error"    // 500
+	BadGateway     Reason = "bad gateway"     // 502
+	Unavailable    Reason = "unavailable"     // 503
+	GatewayTimeout Reason = "gateway timeout" // 504
+	FaultInvalid   Reason = "fault invalid"   // a Pricebook-Fault header that does not parse (400)
+	FaultForbidden Reason = "fault forbidden" // a fault asked with a live-mode key (403)
 )
 
 // String returns the reason's words.
@@ -35,7 +44,8 @@ func (r Reason) String() string { return string(r) }
 // answers each one.
 func Reasons() []Reason {
 	return []Reason{BodyTooLarge, RateLimited, BadRequest, IdempotencyKeyTooLong, IdempotencyKeyReused, IdempotencyInFlight,
-		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable, MethodNotAllowed}
+		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable, MethodNotAllowed,
+		ServerError, BadGateway, Unavailable, GatewayTimeout, FaultInvalid, FaultForbidden}
 }
 
 // AllReasons returns every reason a face's error table answers: the

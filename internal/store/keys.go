@@ -68,6 +68,20 @@ func statementDescriptor(name string) string {
 	return strings.TrimSpace(b.String())
 }
 
+// CreateTenant creates a business and a key of the mode for it in one
+// transaction, and returns the key's token (shown once).
+func (s *Store) CreateTenant(ctx context.Context, name string, mode catalog.Mode) (token string, k catalog.APIKey, err error) {
+	err = s.db.write(ctx, func(ctx context.Context, t *tx) error {
+		b, err := s.createBusiness(ctx, t, name)
+		if err != nil {
+			return err
+		}
+		token, k, err = s.createKey(ctx, t, b.ID, mode, false)
+		return err
+	})
+	return token, k, wrap("CreateTenant", err)
+}
+
 // Bootstrap creates a first business and a test-mode key when the
 // database has no business yet. It reports the new key's token, or ""
 // when the database was not empty.
@@ -239,23 +253,32 @@ type cachedKey struct {
 // A verified key is remembered for keyCacheTTL, which spares every request
 // a database round trip.
 func (s *Store) Authenticate(ctx context.Context, token string) (catalog.APIKey, error) {
-	now := time.Now()
-	s.keyMu.Lock()
-	c, ok := s.keyCache[token]
-	s.keyMu.Unlock()
-	if ok && now.Before(c.expires) {
-		return c.key, nil
+	if k, ok := s.cachedKey(token); ok {
+		return k, nil
 	}
 	k, err := s.authenticate(ctx, token)
 	if err == nil {
-		s.keyMu.Lock()
-		if s.keyCache == nil || len(s.keyCache) >= maxCachedKeys {
-			s.keyCache = make(map[string]cachedKey)
-		}
-		s.keyCache[token] = cachedKey{key: k, expires: now.Add(keyCacheTTL)}
-		s.keyMu.Unlock()
+		s.rememberKey(token, k)
 	}
 	return k, wrap("Authenticate", err)
+}
+
+// cachedKey returns the key token verified as within keyCacheTTL.
+func (s *Store) cachedKey(token string) (catalog.APIKey, bool) {
+	s.keyMu.Lock()
+	c, ok := s.keyCache[token]
+	s.keyMu.Unlock()
+	return c.key, ok && time.Now().Before(c.expires)
+}
+
+// rememberKey caches a verified key for keyCacheTTL.
+func (s *Store) rememberKey(token string, k catalog.APIKey) {
+	s.keyMu.Lock()
+	if s.keyCache == nil || len(s.keyCache) >= maxCachedKeys {
+		s.keyCache = make(map[string]cachedKey)
+	}
+	s.keyCache[token] = cachedKey{key: k, expires: time.Now().Add(keyCacheTTL)}
+	s.keyMu.Unlock()
 }
 
 func (s *Store) authenticate(ctx context.Context, token string) (catalog.APIKey, error) {

@@ -40,6 +40,9 @@ type Store struct {
 	// render holds the faces' journal renderers (journal.go).
 	render renderers
 
+	// faults holds a recent snapshot of the fault rules (faults.go).
+	faults faultSnapshot
+
 	// privateURLs says when webhook URLs may name private addresses.
 	privateURLs catalog.PrivateURLs
 }

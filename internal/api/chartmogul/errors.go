@@ -97,6 +97,12 @@ var wordsOf = map[fmt.Stringer]string{
 	httpx.BodyUnreadable:        "Request body could not be read",
 	httpx.BodyTimeout:           "Request body did not arrive in time",
 	httpx.MethodNotAllowed:      "",
+	httpx.ServerError:           "",
+	httpx.BadGateway:            "",
+	httpx.Unavailable:           "Too many connections: at most 20 parallel connections per account",
+	httpx.GatewayTimeout:        "",
+	httpx.FaultInvalid:          "",
+	httpx.FaultForbidden:        "",
 }
 
 // words returns the vendor's words for reason, else def.

@@ -43,6 +43,8 @@ func New(d face.Deps) *API {
 		},
 		ReadOnlyFirst: true,
 		MaxRetryAfter: time.Minute,
+		Faults:        true,
+		Inspect:       true,
 	})
 	a.registerRenderers()
 	return a

@@ -98,6 +98,12 @@ var wireOf = map[fmt.Stringer]wire{
 	httpx.BodyUnreadable:        {code: "BAD_REQUEST"},
 	httpx.BodyTimeout:           {code: "REQUEST_TIMEOUT"},
 	httpx.MethodNotAllowed:      {code: "METHOD_NOT_ALLOWED"},
+	httpx.ServerError:           {code: "INTERNAL_SERVER_ERROR"},
+	httpx.BadGateway:            {code: "BAD_GATEWAY"},
+	httpx.Unavailable:           {code: "SERVICE_UNAVAILABLE"},
+	httpx.GatewayTimeout:        {code: "GATEWAY_TIMEOUT"},
+	httpx.FaultInvalid:          {code: "INVALID_FAULT"},     // Pricebook's own (test mode)
+	httpx.FaultForbidden:        {code: "FAULT_NOT_ALLOWED"}, // Pricebook's own (test mode)
 }
 
 // writeError writes err in the Dodo envelope. Internal errors are logged

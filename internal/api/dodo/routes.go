@@ -37,6 +37,8 @@ func New(d face.Deps) *API {
 			return catalog.Errorf(catalog.KindInvalid, catalog.InvalidFilter, "%s: %s", name, msgBadText)
 		},
 		Preflight: true,
+		Faults:    true,
+		Inspect:   true,
 	})
 	a.registerRenderers()
 	return a

@@ -40,13 +40,18 @@ func (h *Handler) authenticate(pattern string, ew httpx.ErrorWriter, next httpx.
 		if !ok || !httpx.LooksLikeKey(token) {
 			return h.spec.Unauthorized
 		}
-		key, err := h.store.Authenticate(r.Context(), token)
+		authenticate := h.store.Authenticate
+		if h.openTestKeys {
+			authenticate = h.store.AuthenticateOpen
+		}
+		key, err := authenticate(r.Context(), token)
 		if catalog.ErrorKind(err) == catalog.KindUnauthorized {
 			return h.spec.Unauthorized
 		}
 		if err != nil {
 			return err
 		}
+		noteTenant(r, catalog.Tenant{BusinessID: key.BusinessID, Mode: key.Mode}) // refusals below are inspected too
 		if h.spec.ReadOnlyFirst && key.ReadOnly && mutating {
 			return h.spec.ReadOnly
 		}
@@ -60,12 +65,25 @@ func (h *Handler) authenticate(pattern string, ew httpx.ErrorWriter, next httpx.
 		// The journal names who made each change (store.WithActor).
 		ctx := store.WithActor(r.Context(), store.Actor{KeyID: key.ID, RequestID: httpx.RequestID(r.Context())})
 		r = r.WithContext(context.WithValue(ctx, callerKey{}, caller{tenant: tn, keyID: key.ID}))
-		if !mutating {
-			return next(w, r)
+		serve := next
+		if mutating {
+			serve = func(w http.ResponseWriter, r *http.Request) error {
+				if err := httpx.CheckIdempotencyKey(r); err != nil {
+					return err
+				}
+				return httpx.Idempotent(idempotency{st: h.store, tn: tn}, ew, next)(w, r)
+			}
 		}
-		if err := httpx.CheckIdempotencyKey(r); err != nil {
-			return err
+		if !h.spec.Faults {
+			return serve(w, r)
 		}
-		return httpx.Idempotent(idempotency{st: h.store, tn: tn}, ew, next)(w, r)
+		f, applied, err := h.faultFor(r, tn)
+		if err != nil || f == nil {
+			if err != nil {
+				return err
+			}
+			return serve(w, r)
+		}
+		return inject(w, r, *f, applied, serve)
 	}
 }

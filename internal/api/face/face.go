@@ -31,6 +31,14 @@ type Deps struct {
 	// Reads caches rendered reads while the data is unchanged; nil caches
 	// nothing. Faces may share one.
 	Reads *httpx.ReadCache
+	// Inspector, when set, keeps the recent requests of the faces whose
+	// Spec asks for it (Inspect); live-mode ones only with InspectLive.
+	Inspector   *httpx.Inspector
+	InspectLive bool
+	// OpenTestKeys lets a token of the form "pb_test_" and 16 or more
+	// characters that is no issued key open its own business and test-mode
+	// key on first use (serve --open-test-keys; store.AuthenticateOpen).
+	OpenTestKeys bool
 	// Done is closed when the server begins to shut down, so that answers
 	// that last (event streams) end and the server can drain; nil never
 	// closes.
@@ -80,6 +88,11 @@ type Spec struct {
 	// MaxRetryAfter caps the Retry-After of a rate-limited request; 0 is
 	// no cap.
 	MaxRetryAfter time.Duration
+	// Inspect records the face's requests in Deps.Inspector (inspect.go).
+	Inspect bool
+	// Faults injects the faults of test mode (Pricebook-Fault, fault
+	// rules: fault.go) into the face's routes.
+	Faults bool
 	// Preflight answers OPTIONS on any path with 204, as browsers'
 	// preflights expect; without it OPTIONS is a method like any other
 	// the face does not serve.
@@ -88,11 +101,14 @@ type Spec struct {
 
 // Handler serves one face.
 type Handler struct {
-	store   *store.Store
-	limiter *httpx.RateLimiter
-	spec    Spec
-	mux     *http.ServeMux
-	serve   http.Handler
+	store        *store.Store
+	limiter      *httpx.RateLimiter
+	openTestKeys bool
+	inspector    *httpx.Inspector // nil: no inspection
+	inspectLive  bool
+	spec         Spec
+	mux          *http.ServeMux
+	serve        http.Handler
 }
 
 // New mounts s's route table with the kit around every route: a route
@@ -102,13 +118,20 @@ func New(d Deps, s Spec) *Handler {
 	if s.Errors == nil || s.Credentials == nil || s.Unauthorized == nil || s.ReadOnly == nil || s.NotFound == nil || s.BadQuery == nil {
 		panic("face: a Spec needs Errors, Credentials, Unauthorized, ReadOnly, NotFound and BadQuery")
 	}
-	h := &Handler{store: d.Store, limiter: d.Limiter, spec: s, mux: http.NewServeMux()}
+	h := &Handler{store: d.Store, limiter: d.Limiter, openTestKeys: d.OpenTestKeys, inspectLive: d.InspectLive, spec: s, mux: http.NewServeMux()}
+	if s.Inspect {
+		h.inspector = d.Inspector
+	}
 	for _, rt := range s.Routes {
 		ew := rt.Errors
 		if ew == nil {
 			ew = s.Errors
 		}
-		h.mux.Handle(rt.Pattern, httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler))))
+		var route http.Handler = httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler)))
+		if h.inspector != nil {
+			route = h.inspect(route)
+		}
+		h.mux.Handle(rt.Pattern, route)
 	}
 	h.mux.Handle("/", httpx.Adapt(s.Errors, h.unmatched))
 	h.serve = httpx.Recover(d.Log, s.Errors, httpx.LimitBody(MaxBodyBytes, http.HandlerFunc(h.route)))

@@ -41,6 +41,12 @@ var codeOfReason = map[httpx.Reason]string{
 	httpx.BodyUnreadable:        "bad_request",
 	httpx.BodyTimeout:           "request_timeout",
 	httpx.MethodNotAllowed:      "method_not_allowed",
+	httpx.ServerError:           "internal_error",
+	httpx.BadGateway:            "bad_gateway",
+	httpx.Unavailable:           "unavailable",
+	httpx.GatewayTimeout:        "gateway_timeout",
+	httpx.FaultInvalid:          "invalid_fault",
+	httpx.FaultForbidden:        "fault_not_allowed",
 }
 
 // writeError answers err as {"code", "message"}.

@@ -61,6 +61,47 @@ var openAPIDocument = mustJSON(map[string]any{
 					"properties": map[string]any{"secret": str(), "previous_secret_expires_at": map[string]any{"type": "string", "format": "date-time"}}}}}},
 				"default": errorResponse,
 			}}},
+		"/_pricebook/v1/tenants": map[string]any{"post": map[string]any{
+			"operationId": "createTenant",
+			"summary": "A new business and its test-mode key, shown once (serve --open-test-keys, test-mode keys only; " +
+				"otherwise 403). Without a body the business is named Test namespace.",
+			"requestBody": map[string]any{"required": false, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+				"type": "object", "additionalProperties": false, "properties": map[string]any{"name": str()}}}}},
+			"responses": map[string]any{
+				"201": map[string]any{"description": "The tenant", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object", "required": []any{"business_id", "mode", "key_id", "key"},
+					"properties": map[string]any{"business_id": str(), "mode": map[string]any{"enum": []any{"test"}}, "key_id": str(),
+						"key": map[string]any{"type": "string", "description": "The API key; shown this once"}}}}}},
+				"default": errorResponse,
+			}}},
+		"/_pricebook/v1/requests": map[string]any{"get": operation("listRequests",
+			"The partition's recent requests to the vendor faces, newest first, as this server saw them (without headers and bodies).",
+			[]any{param("cursor", "Continue after the list that returned it"), param("limit", "1 to 200, default 50")},
+			map[string]any{"type": "object", "required": []any{"data", "next_cursor"},
+				"properties": map[string]any{"data": map[string]any{"type": "array", "items": ref("InspectedRequest")}, "next_cursor": nullable()}})},
+		"/_pricebook/v1/requests/{request_id}": map[string]any{"get": operation("getRequest",
+			"One request in full: its headers (credentials redacted) and both bodies (cut at 16 KiB, credentials redacted).",
+			[]any{map[string]any{"name": "request_id", "in": "path", "required": true, "schema": str()}}, ref("InspectedRequest"))},
+		"/_pricebook/v1/faults": map[string]any{
+			"post": map[string]any{
+				"operationId": "createFaultRule",
+				"summary": "A fault rule (test mode): inject fault (Pricebook-Fault's syntax) into the partition's requests of method " +
+					"and path (route-table pattern), on every match, the next count or a fraction, until expires_in.",
+				"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object", "required": []any{"path", "fault"}, "additionalProperties": false,
+					"properties": map[string]any{"method": str(), "path": str(), "fault": str(),
+						"count": map[string]any{"type": "integer", "minimum": 1}, "fraction": map[string]any{"type": "number"},
+						"expires_in": map[string]any{"type": "string", "description": "A duration, such as 10m"}}}}}},
+				"responses": map[string]any{
+					"201":     map[string]any{"description": "The rule", "content": map[string]any{"application/json": map[string]any{"schema": ref("FaultRule")}}},
+					"default": errorResponse,
+				}},
+			"get": operation("listFaultRules", "Every fault rule of the partition, oldest first, with how often each fired.", []any{},
+				map[string]any{"type": "object", "required": []any{"data", "next_cursor"},
+					"properties": map[string]any{"data": map[string]any{"type": "array", "items": ref("FaultRule")}, "next_cursor": nullable()}}),
+			"delete": noContent("deleteFaultRules", "Delete every fault rule of the partition.", []any{}),
+		},
+		"/_pricebook/v1/faults/{id}": map[string]any{"delete": noContent("deleteFaultRule", "Delete one fault rule.", []any{pathParam()})},
 		"/_pricebook/v1/openapi.json": map[string]any{"get": map[string]any{
 			"operationId": "openAPI", "summary": "This document.", "security": []any{},
 			"responses": map[string]any{"200": map[string]any{"description": "The OpenAPI document",
@@ -101,6 +142,22 @@ var components = map[string]any{
 		"WebhookSend": map[string]any{"type": "object", "required": []any{"event_id", "event_type", "endpoint_ids"},
 			"properties": map[string]any{"event_id": map[string]any{"type": "string", "description": "The webhook-id the deliveries carry"},
 				"event_type": str(), "endpoint_ids": map[string]any{"type": "array", "items": str()}}},
+		"InspectedRequest": map[string]any{"type": "object",
+			"required": []any{"request_id", "at", "method", "path", "query", "status", "duration_ms", "idempotency_key", "fault"},
+			"properties": map[string]any{"request_id": str(), "at": map[string]any{"type": "string", "format": "date-time"},
+				"method": str(), "path": str(), "query": str(),
+				"status":      map[string]any{"type": []any{"integer", "null"}, "description": "null when the connection was dropped"},
+				"duration_ms": map[string]any{"type": "number"}, "idempotency_key": nullable(), "fault": nullable(),
+				"request_headers": map[string]any{"type": "object", "additionalProperties": str()},
+				"request_body":    str(), "request_body_truncated": map[string]any{"type": "boolean"},
+				"response_body": str(), "response_body_truncated": map[string]any{"type": "boolean"}}},
+		"FaultRule": map[string]any{"type": "object",
+			"required": []any{"id", "method", "path", "fault", "count", "fraction", "expires_at", "fired", "created_at"},
+			"properties": map[string]any{"id": str(), "method": nullable(), "path": str(), "fault": str(),
+				"count":      map[string]any{"type": []any{"integer", "null"}, "description": "Fires left; null fires on every match"},
+				"fraction":   map[string]any{"type": []any{"number", "null"}},
+				"expires_at": map[string]any{"type": []any{"string", "null"}, "format": "date-time"},
+				"fired":      map[string]any{"type": "integer"}, "created_at": map[string]any{"type": "string", "format": "date-time"}}},
 		"Error": map[string]any{"type": "object", "required": []any{"code", "message"},
 			"properties": map[string]any{"code": str(), "message": str()}},
 	},
@@ -115,6 +172,12 @@ func operation(id, summary string, params []any, schema any) map[string]any {
 			"200":     map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": schema}}},
 			"default": errorResponse,
 		}}
+}
+
+// noContent describes an operation answering 204.
+func noContent(id, summary string, params []any) map[string]any {
+	return map[string]any{"operationId": id, "summary": summary, "parameters": params,
+		"responses": map[string]any{"204": map[string]any{"description": "Done"}, "default": errorResponse}}
 }
 
 // sendOperation describes a POST that queues deliveries: 202 WebhookSend,

@@ -24,14 +24,16 @@ const Prefix = "/_pricebook/v1/"
 // API is Pricebook's own face.
 type API struct {
 	*face.Handler
-	store *store.Store
-	log   *slog.Logger
-	done  <-chan struct{} // closed at shutdown: streams end
+	store        *store.Store
+	log          *slog.Logger
+	done         <-chan struct{}  // closed at shutdown: streams end
+	openTestKeys bool             // POST /tenants is on
+	inspector    *httpx.Inspector // nil: the inspector is off
 }
 
 // New returns the face with its routes registered.
 func New(d face.Deps) *API {
-	a := &API{store: d.Store, log: d.Log, done: d.Done}
+	a := &API{store: d.Store, log: d.Log, done: d.Done, openTestKeys: d.OpenTestKeys, inspector: d.Inspector}
 	a.Handler = face.New(d, face.Spec{
 		Routes:       a.Routes(),
 		Errors:       a.writeError,
@@ -56,6 +58,13 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /_pricebook/v1/objects/{id}", Handler: a.getObject},
 		{Pattern: "GET /_pricebook/v1/objects/{id}/history", Handler: a.objectHistory},
 		{Pattern: "POST /_pricebook/v1/events/{id}/resend", Handler: a.resendEvent},
+		{Pattern: "POST /_pricebook/v1/tenants", Handler: a.createTenant},
+		{Pattern: "GET /_pricebook/v1/requests", Handler: a.listRequests},
+		{Pattern: "GET /_pricebook/v1/requests/{request_id}", Handler: a.getRequest},
+		{Pattern: "POST /_pricebook/v1/faults", Handler: a.createFaultRule},
+		{Pattern: "GET /_pricebook/v1/faults", Handler: a.listFaultRules},
+		{Pattern: "DELETE /_pricebook/v1/faults", Handler: a.deleteFaultRules},
+		{Pattern: "DELETE /_pricebook/v1/faults/{id}", Handler: a.deleteFaultRules},
 		{Pattern: "GET /_pricebook/v1/webhooks/{id}/deliveries", Handler: a.listDeliveries},
 		{Pattern: "POST /_pricebook/v1/webhooks/{id}/deliveries/{delivery_id}/replay", Handler: a.replayDelivery},
 		{Pattern: "POST /_pricebook/v1/webhooks/{id}/test", Handler: a.sendTest},
