@@ -90,6 +90,7 @@ var EventTypes = func() map[string]bool {
 		"plan":               {"created", "updated", "deleted"},
 		"plan_group":         {"created", "updated", "deleted"},
 		"localized_price":    {"created", "updated", "archived"},
+		"short_link":         {"created"},
 	} {
 		for _, w := range whats {
 			m[kind+"."+w] = true

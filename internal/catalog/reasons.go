@@ -64,6 +64,7 @@ const (
 	LocalizedPriceDuplicatesBase // a by_currency rule in the base currency
 	LocalizedPriceShapeMismatch  // country_code missing in by_country, present in by_currency
 	LocalizedPriceNotApplicable  // localized prices never apply to pay-what-you-want prices
+	SlugTaken                    // a short link slug the tenant already uses
 
 	numReasons
 )
@@ -116,6 +117,7 @@ var reasonNames = [numReasons]string{
 	LocalizedPriceDuplicatesBase: "localized price duplicates base",
 	LocalizedPriceShapeMismatch:  "localized price shape mismatch",
 	LocalizedPriceNotApplicable:  "localized price not applicable",
+	SlugTaken:                    "slug taken",
 }
 
 // String names the reason in plain words, for logs and test failures.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/metrics"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/web/checkout"
 	"github.com/pricebook/pricebook/internal/webhooks"
 )
 
@@ -58,6 +60,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		})
 	webhookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTimeout, "how long a webhook delivery attempt waits for the endpoint's answer (Dodo's: 15s); an attempt cut off by a crash is retried about this plus 15 to 45 s later")
+	publicURL := fs.String("public-url", "", "the public base URL short links point at, e.g. https://pricebook.example.com (default http://ADDR, the listen address)")
 	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,6 +69,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return fmt.Errorf("--webhook-timeout must be positive, not %v", *webhookTimeout)
 	}
 	cfg.db = *db
+	if *publicURL != "" {
+		if err := checkPublicURL(*publicURL); err != nil {
+			return err
+		}
+	}
 	// Request lines are buffered: one write a tenth of a second instead
 	// of one a request.
 	logOut := httpx.NewLogWriter(e.stderr, 100*time.Millisecond)
@@ -89,6 +97,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
+	public := strings.TrimSuffix(*publicURL, "/")
+	if public == "" {
+		public = base
+	}
 	token, b, err := st.Bootstrap(ctx, "My business")
 	if err != nil {
 		ln.Close()
@@ -129,7 +141,7 @@ The key is shown only this once; keep it somewhere safe:
 	done := make(chan struct{})
 	srv := &http.Server{
 		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB, m), Metrics: m,
-			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done}),
+			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done, PublicURL: public}),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -168,6 +180,16 @@ The key is shown only this once; keep it somewhere safe:
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// checkPublicURL accepts an absolute http(s) URL with a host and nothing
+// after the path.
+func checkPublicURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("--public-url must be an absolute http or https URL without query or fragment, like https://pricebook.example.com, not %q", s)
 	}
 	return nil
 }
@@ -211,7 +233,9 @@ func serveMetrics(addr string, m *metrics.Metrics, logger *slog.Logger) {
 	}
 }
 
-// newHandler composes the faces, built from deps, and the health endpoints.
+// newHandler composes the faces, built from deps, and the health endpoints,
+// and the public pages of short links (internal/web/checkout), which live
+// outside the faces' paths under deps.PublicURL.
 func newHandler(deps face.Deps) http.Handler {
 	st, logger := deps.Store, deps.Log
 	mux := http.NewServeMux()
@@ -228,6 +252,7 @@ func newHandler(deps face.Deps) http.Handler {
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	checkout.New(st, logger, deps.PublicURL).Mount(mux)
 	cm, d, own := chartmogul.New(deps), dodo.New(deps), pricebook.New(deps)
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)

@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/pricebook/pricebook/internal/api/face"
@@ -16,7 +17,7 @@ import (
 // would redirect): each answers them with its own 404.
 func TestPathsGoToTheirFace(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	h := newHandler(face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := newHandler(face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "http://pricebook.test"})
 	for path, want := range map[string]string{
 		"/healthz":       `{"status":"ok"}`,
 		"//products":     `{"code":"NOT_FOUND","message":"No route for GET //products"}`,
@@ -24,11 +25,42 @@ func TestPathsGoToTheirFace(t *testing.T) {
 		"/v1/../product": `{"error":"Not found"}`,
 		"/v1//plans":     `{"error":"Not found"}`,
 		"/v1/plans":      `{"code":401,"message":"No valid API key provided","param":null}`,
+		// Paths beside the public pages (/s/MODE/BUSINESS/SLUG, /buy/ID) are the Dodo face's.
+		"/s/x":                          `{"code":"NOT_FOUND","message":"No route for GET /s/x"}`,
+		"/s/test/bus_x/slug/more":       `{"code":"NOT_FOUND","message":"No route for GET /s/test/bus_x/slug/more"}`,
+		"/buy":                          `{"code":"NOT_FOUND","message":"No route for GET /buy"}`,
+		"/buy/pdt_x/more":               `{"code":"NOT_FOUND","message":"No route for GET /buy/pdt_x/more"}`,
+		"/checkout/supported_countries": `{"code":"NOT_FOUND","message":"No route for GET /checkout/supported_countries"}`,
 	} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		if got := rec.Body.String(); got != want+"\n" {
 			t.Errorf("GET %s: %d %s, want %s", path, rec.Code, got, want)
+		}
+	}
+	// Another method on a page's path is the face's too, not the mux's 405.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", "/buy/pdt_x", nil))
+	if got := rec.Body.String(); rec.Code != 404 || got != `{"code":"NOT_FOUND","message":"No route for POST /buy/pdt_x"}`+"\n" {
+		t.Errorf("POST /buy/pdt_x: %d %s", rec.Code, got)
+	}
+	// The pages are HTML, with their policy, and need no key.
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/s/test/bus_x/nothing", nil))
+	if rec.Code != 404 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || rec.Header().Get("Content-Security-Policy") == "" {
+		t.Errorf("unknown short link: %d %v", rec.Code, rec.Header())
+	}
+}
+
+func TestCheckPublicURL(t *testing.T) {
+	for _, ok := range []string{"http://127.0.0.1:8080", "https://pricebook.example.com/", "https://example.com/pricebook"} {
+		if err := checkPublicURL(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"example.com", "ftp://example.com", "https://", "https://example.com/?a=1", "https://example.com/#x", "https://u:p@example.com", "::"} {
+		if err := checkPublicURL(bad); err == nil {
+			t.Errorf("%s accepted", bad)
 		}
 	}
 }

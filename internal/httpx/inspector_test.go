@@ -51,9 +51,9 @@ func TestRedaction(t *testing.T) {
 		t.Errorf("headers: %v", h)
 	}
 	for in, want := range map[string]string{
-		`{"secret":"whsec_abc","name":"n"}`:               `{"secret":"[redacted]","name":"n"}`,
-		`{"headers":{"Authorization":"Bearer x\"y"}}`:     `{"headers":{"Authorization":"[redacted]"}}`,
-		`{"client_secret": "s3", "api_key":"k"}`:          `{"client_secret": "[redacted]", "api_key":"[redacted]"}`,
+		`{"secret":"whsec_abc","name":"n"}`:              `{"secret":"[redacted]","name":"n"}`,
+		`{"headers":{"Authorization":"Bearer x\"y"}}`:    `{"headers":{"Authorization":"[redacted]"}}`,
+		`{"client_secret": "s3", "api_key":"k"}`:         `{"client_secret": "[redacted]", "api_key":"[redacted]"}`,
 		`{"name":"n","secret":"whsec_cut off in the mid`: `{"name":"n","secret":"[redacted]"`,
 	} {
 		if got, _ := RedactBody([]byte(in), int64(len(in)), "application/json"); got != want {

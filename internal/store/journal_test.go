@@ -259,6 +259,12 @@ func TestEveryWriteIsJournaled(t *testing.T) {
 			"product_collection.updated", "product_collection.updated", "product_collection.updated", "product_collection.updated",
 			"product_collection.archived", "product_collection.unarchived")
 
+		must(st.CreateShortLink(ctx, tn, &catalog.ShortLink{ProductID: ids[0], Slug: "monthly", Params: map[string]string{"quantity": "2"}}))
+		if err := st.CreateShortLink(ctx, tn, &catalog.ShortLink{ProductID: ids[1], Slug: "monthly"}); reasonOf(err) != catalog.SlugTaken {
+			t.Fatalf("taken slug: %v", err) // and no event
+		}
+		expect("short_link.created")
+
 		ds := &catalog.DataSource{Name: "Billing"}
 		must(st.CreateDataSource(ctx, tn, ds))
 		pl := &catalog.Plan{DataSourceID: ds.ID, Name: "Gold", IntervalCount: 1, IntervalUnit: "month"}

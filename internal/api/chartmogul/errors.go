@@ -84,6 +84,7 @@ var wordsOf = map[fmt.Stringer]string{
 	catalog.PlanGroupNotFound:           "Plan group not found",
 	catalog.PlanGroupEmpty:              msgBlank,
 	catalog.WebhookDisabled:             "",
+	catalog.SlugTaken:                   "",
 
 	// The Dodo face's localized prices; this face never answers them.
 	catalog.PricingModeRequired:          "",

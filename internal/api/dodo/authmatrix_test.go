@@ -27,6 +27,7 @@ func fixtures(t *testing.T, h *harness) map[string]map[string]string {
 		return fmt.Sprint(r.json(t)[idField])
 	}
 	product := post("/products", oneTimeBody, "product_id")
+	post("/products/"+product+"/short_links", `{"slug":"matrix","static_checkout_params":{"quantity":"2"}}`, "short_url")
 	member := post("/products", oneTimeBody, "product_id")
 	r := h.do("POST", "/product-collections", key, `{"name":"C","groups":[{"group_name":"g","products":[{"product_id":"`+member+`"}]}]}`)
 	c := r.json(t)

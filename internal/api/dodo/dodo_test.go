@@ -35,7 +35,8 @@ func newHarness(t testing.TB, st *store.Store) *harness {
 // deps are what the server passes a face, over st: no rate limit, a
 // read cache of the default size.
 func deps(st *store.Store) face.Deps {
-	return face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20)}
+	return face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20),
+		PublicURL: "http://pricebook.test"}
 }
 
 type response struct {

@@ -66,7 +66,7 @@ func TestBadTextInQuery(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
 		id := h.create(h.keys["a"], oneTimeBody)
-		paths := []string{"/products", "/products/" + id, "/product-collections", "/addons", "/meters", "/entitlements",
+		paths := []string{"/products", "/products/" + id, "/products/short_links", "/product-collections", "/addons", "/meters", "/entitlements",
 			"/credit-entitlements", "/brands", "/discounts", "/products/" + id + "/localized-prices"}
 		for _, p := range paths {
 			for q, name := range map[string]string{"brand_id=%00": "brand_id", "code=%ff": "code", "product_id=%c0%af": "product_id",
@@ -86,7 +86,7 @@ func TestBadTextInQuery(t *testing.T) {
 // written.
 var listPaths = []string{"/products?page_size=100", "/products?page_size=100&archived=true", "/product-collections?page_size=100",
 	"/addons?page_size=100", "/meters?page_size=100", "/meters?page_size=100&archived=true", "/entitlements?page_size=100",
-	"/credit-entitlements?page_size=100", "/brands?page_size=100", "/discounts?page_size=100"}
+	"/credit-entitlements?page_size=100", "/brands?page_size=100", "/discounts?page_size=100", "/products/short_links?page_size=100"}
 
 func (h *harness) lists(key string) string {
 	h.t.Helper()
@@ -148,6 +148,7 @@ func TestBadTextInBody(t *testing.T) {
 			{"POST", "/product-collections/" + coll + "/groups", fmt.Sprintf(`{"group_name":"g2","products":[{"product_id":%q}]}`, p3)},
 			{"PATCH", "/product-collections/" + coll + "/groups/" + gid, fmt.Sprintf(`{"group_name":"renamed","product_order":[%q]}`, item)},
 			{"POST", "/product-collections/" + coll + "/groups/" + gid + "/items", fmt.Sprintf(`{"products":[{"product_id":%q}]}`, p4)},
+			{"POST", "/products/" + p1 + "/short_links", `{"slug":"edge-slug","static_checkout_params":{"quantity":"2","email":"a@b.c","metadata_k":"v"}}`},
 			{"POST", "/brands/" + brand + "/archive", fmt.Sprintf(`{"move_products_to":%q}`, primary)},
 			// A variant that wrote would make the seed a 409.
 			{"POST", "/products/" + byCountry + "/localized-prices", `{"amount":900,"currency":"EUR","country_code":"DE"}`},

@@ -91,6 +91,8 @@ var wireOf = map[fmt.Stringer]wire{
 	// Pricebook's own face's; this face never answers it.
 	catalog.WebhookDisabled: {code: "WEBHOOK_DISABLED"},
 
+	catalog.SlugTaken: {code: "SLUG_ALREADY_TAKEN"},
+
 	httpx.BodyTooLarge:          {code: "REQUEST_TOO_LARGE", message: "request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes"},
 	httpx.RateLimited:           {code: "TOO_MANY_REQUESTS"},
 	httpx.BadRequest:            {code: "BAD_REQUEST"}, // not raised by this face

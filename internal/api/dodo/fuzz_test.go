@@ -167,7 +167,7 @@ func FuzzListQuery(f *testing.F) {
 		} else {
 			q = "q=" + url.QueryEscape(q)
 		}
-		for _, path := range []string{"/products", "/product-collections", "/discounts"} {
+		for _, path := range []string{"/products", "/product-collections", "/discounts", "/products/short_links"} {
 			target := fmt.Sprintf("%s?%s", path, q)
 			checkReply(t, "GET "+target, h.do("GET", target, h.keys["a"], ""))
 		}
@@ -185,7 +185,8 @@ func FuzzCatalogResources(f *testing.F) {
 		`{"name":"B","statement_descriptor":"BRAND","support_email":"a@b.c","url":"https://example.com"}`,
 		`{"amount":1250,"type":"percentage","code":"save","usage_limit":10,"per_customer_usage_limit":2}`,
 		`{"amount":500,"type":"flat","currency_options":[{"currency":"USD","is_default":true,"max_amount_possible":500}]}`,
-		`{"amount":900,"currency":"EUR"}`, `{"amount":900,"currency":"EUR","country_code":"DE"}`, `{"amount":1.5,"currency":"usd","country_code":null}`)
+		`{"amount":900,"currency":"EUR"}`, `{"amount":900,"currency":"EUR","country_code":"DE"}`, `{"amount":1.5,"currency":"usd","country_code":null}`,
+		`{"slug":"fuzz-1","static_checkout_params":{"quantity":"2","redirect_url":"https://example.com/x","paymentAmount":"100"}}`)
 	h := fuzzHarness(f)
 	key := h.keys["a"]
 	paths := []string{"/addons", "/meters", "/entitlements", "/credit-entitlements", "/brands", "/discounts"}
@@ -193,6 +194,7 @@ func FuzzCatalogResources(f *testing.F) {
 		p := h.create(key, `{"name":"L","pricing_mode":"`+mode+`","price":{"type":"one_time_price","currency":"USD","price":500},"tax_category":"saas"}`)
 		paths = append(paths, "/products/"+p+"/localized-prices")
 	}
+	paths = append(paths, "/products/"+h.create(key, oneTimeBody)+"/short_links")
 	existing := map[string]string{} // one created object per resource, to PATCH
 	f.Fuzz(func(t *testing.T, body []byte) {
 		h.t = t

@@ -57,6 +57,7 @@ func (a *API) registerRenderers() {
 		"discount":           renderAs(a.store.GetDiscount, discountResponse),
 		"webhook_endpoint":   renderAs(a.store.GetWebhookEndpoint, webhookResponse),
 		"localized_price":    renderLocalizedPrice,
+		"short_link":         a.renderShortLink,
 	}
 	for kind, r := range render {
 		a.store.RenderEvents(kind, r)

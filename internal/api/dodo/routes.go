@@ -19,11 +19,13 @@ type API struct {
 	log   *slog.Logger
 	// reads caches rendered product reads while the data is unchanged.
 	reads *httpx.ReadCache
+	// public is the public base URL short links point at.
+	public string
 }
 
 // New returns the Dodo face with its routes mounted on the face kit.
 func New(d face.Deps) *API {
-	a := &API{store: d.Store, log: d.Log, reads: d.Reads}
+	a := &API{store: d.Store, log: d.Log, reads: d.Reads, public: d.PublicURL}
 	a.Handler = face.New(d, face.Spec{
 		Name:         "dodo",
 		Routes:       a.Routes(),
@@ -49,7 +51,8 @@ func New(d face.Deps) *API {
 // has one more segment than /discounts/{discount_id}, and the two never
 // match the same path. Not served yet: image and file uploads
 // (PUT /products/{id}/images, /addons/{id}/images, /brands/{id}/images,
-// entitlement files), short links, credit grants and balances.
+// entitlement files), credit grants and balances. GET /products/short_links
+// is more specific than GET /products/{id}, so it wins.
 func (a *API) Routes() []face.Route {
 	return []face.Route{
 		{Pattern: "GET /products", Handler: a.listProducts},
@@ -63,6 +66,8 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /products/{product_id}/localized-prices/{id}", Handler: a.getLocalizedPrice},
 		{Pattern: "PATCH /products/{product_id}/localized-prices/{id}", Handler: a.updateLocalizedPrice},
 		{Pattern: "DELETE /products/{product_id}/localized-prices/{id}", Handler: a.archiveLocalizedPrice},
+		{Pattern: "GET /products/short_links", Handler: a.listShortLinks},
+		{Pattern: "POST /products/{id}/short_links", Handler: a.createShortLink},
 
 		{Pattern: "GET /product-collections", Handler: a.listCollections},
 		{Pattern: "POST /product-collections", Handler: a.createCollection},

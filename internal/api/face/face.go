@@ -46,6 +46,9 @@ type Deps struct {
 	// that last (event streams) end and the server can drain; nil never
 	// closes.
 	Done <-chan struct{}
+	// PublicURL is the server's public base URL (scheme and host, no
+	// trailing slash), for the links a face hands out (short links).
+	PublicURL string
 }
 
 // Route is one entry of a face's route table.
