@@ -66,7 +66,7 @@ func (s *Store) CreateCollection(ctx context.Context, tn catalog.Tenant, c *cata
 			return err
 		}
 		for i, g := range groups {
-			if err := s.insertGroup(ctx, t, c.ID, newGroupIDs(g), g, i); err != nil {
+			if _, err := s.insertGroup(ctx, t, c.ID, g, i); err != nil {
 				return err
 			}
 		}

@@ -28,52 +28,27 @@ func (s *Store) lockCollection(ctx context.Context, t *tx, tn catalog.Tenant, id
 	return c, nil
 }
 
-// newGroup names a group to insert and its memberships, before the
-// write, so that its event can be rendered before it (collection_render.go).
-type newGroup struct {
-	id      string
-	itemIDs []string
-}
-
-func newGroupIDs(g catalog.GroupInput) newGroup {
-	return newGroup{id: catalog.NewUUID(), itemIDs: newUUIDs(len(g.Products))}
-}
-
-func newUUIDs(n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = catalog.NewUUID()
-	}
-	return ids
-}
-
-// insertGroup adds a group at position with its memberships, under the
-// ids in ng.
-func (s *Store) insertGroup(ctx context.Context, t *tx, collectionID string, ng newGroup, g catalog.GroupInput, position int) error {
+// insertGroup adds a group at position with its memberships.
+func (s *Store) insertGroup(ctx context.Context, t *tx, collectionID string, g catalog.GroupInput, position int) (string, error) {
+	id := catalog.NewUUID()
 	if _, err := t.exec(ctx, "INSERT INTO collection_groups (id, collection_id, name, status, position) VALUES (?, ?, ?, ?, ?)",
-		ng.id, collectionID, g.Name, g.Status, position); err != nil {
-		return err
+		id, collectionID, g.Name, g.Status, position); err != nil {
+		return "", err
 	}
-	return s.insertItems(ctx, t, collectionID, ng.id, g.Products, ng.itemIDs, 0)
+	_, err := s.insertItems(ctx, t, collectionID, id, g.Products, 0)
+	return id, err
 }
 
-// insertItems adds memberships under ids, from position first on.
-func (s *Store) insertItems(ctx context.Context, t *tx, collectionID, groupID string, items []catalog.ItemInput, ids []string, first int) error {
+func (s *Store) insertItems(ctx context.Context, t *tx, collectionID, groupID string, items []catalog.ItemInput, first int) ([]string, error) {
+	ids := make([]string, len(items))
 	for i, it := range items {
+		ids[i] = catalog.NewUUID()
 		if _, err := t.exec(ctx, `INSERT INTO collection_items (id, collection_id, group_id, product_id, status, position, active)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, ids[i], collectionID, groupID, it.ProductID, it.Status, first+i, true); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
-}
-
-// appendItems appends to g the memberships items will add under ids,
-// with their products from added.
-func appendItems(g *catalog.CollectionGroup, items []catalog.ItemInput, ids []string, added map[string]*catalog.Product) {
-	for i, it := range items {
-		g.Items = append(g.Items, catalog.CollectionItem{ID: ids[i], ProductID: it.ProductID, Status: it.Status, Product: added[it.ProductID]})
-	}
+	return ids, nil
 }
 
 // CreateGroup adds a group with its memberships to a collection and
@@ -85,17 +60,7 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		return nil, err
 	}
 	ids := productIDs(g.Products)
-	ng, at := newGroupIDs(g), micros(s.now())
-	pre := s.prerenderCollection(ctx, tn, collectionID, at, ids, func(c *catalog.Collection, added map[string]*catalog.Product) bool {
-		if len(c.Groups) >= catalog.MaxGroupsPerCollection {
-			return false
-		}
-		grp := catalog.CollectionGroup{ID: ng.id, Name: g.Name, Status: g.Status, Items: []catalog.CollectionItem{}}
-		appendItems(&grp, g.Products, ng.itemIDs, added)
-		c.Groups = append(c.Groups, grp)
-		return true
-	})
-	groupID := ng.id
+	var groupID string
 	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
@@ -111,10 +76,11 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		if err := s.checkMembers(ctx, t, tn, collectionID, ids); err != nil {
 			return err
 		}
-		if err := s.insertGroup(ctx, t, collectionID, ng, g, next); err != nil {
+		var err error
+		if groupID, err = s.insertGroup(ctx, t, collectionID, g, next); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "group.created", at, pre)
+		return s.touchCollection(ctx, t, tn, collectionID, "group.created")
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, wrap("CreateGroup", err)
@@ -205,20 +171,16 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 				}
 			}
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "group.updated", micros(s.now()), nil)
+		return s.touchCollection(ctx, t, tn, collectionID, "group.updated")
 	})
 	return wrap("UpdateGroup", s.membershipError(ctx, tn, collectionID, nil, err))
 }
 
 // touchCollection records a change inside a collection (detail says
-// which) as a product_collection.updated event, updated at the given
-// time; its document is pre's when that still holds (collection_render.go).
-func (s *Store) touchCollection(ctx context.Context, t *tx, tn catalog.Tenant, id, detail string, at int64, pre *collectionRender) error {
-	ch := catalog.Change{Type: "product_collection.updated", Kind: "product_collection", ID: id, Detail: detail}
-	if pre.still(s, t) {
-		ch.Data = pre.data
-	}
-	return s.execJournal(ctx, t, tn, ch, "UPDATE product_collections SET updated_at = ? WHERE id = ?", at, id)
+// which) as a product_collection.updated event.
+func (s *Store) touchCollection(ctx context.Context, t *tx, tn catalog.Tenant, id, detail string) error {
+	return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.updated", Kind: "product_collection", ID: id, Detail: detail},
+		"UPDATE product_collections SET updated_at = ? WHERE id = ?", micros(s.now()), id)
 }
 
 // mustKeepProducts fails unless the collection keeps a product after
@@ -254,7 +216,7 @@ func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		if _, err := t.exec(ctx, "DELETE FROM collection_groups WHERE id = ?", groupID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "group.deleted", micros(s.now()), nil)
+		return s.touchCollection(ctx, t, tn, collectionID, "group.deleted")
 	}))
 }
 
@@ -269,16 +231,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		return nil, err
 	}
 	ids := productIDs(items)
-	added, at := newUUIDs(len(items)), micros(s.now())
-	pre := s.prerenderCollection(ctx, tn, collectionID, at, ids, func(c *catalog.Collection, products map[string]*catalog.Product) bool {
-		for i := range c.Groups {
-			if c.Groups[i].ID == groupID {
-				appendItems(&c.Groups[i], items, added, products)
-				return true
-			}
-		}
-		return false
-	})
+	var added []string
 	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
 			return err
@@ -293,10 +246,12 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		if err := t.queryRow(ctx, "SELECT COALESCE(MAX(position), -1) + 1 FROM collection_items WHERE group_id = ?", groupID).Scan(&next); err != nil {
 			return err
 		}
-		if err := s.insertItems(ctx, t, collectionID, groupID, items, added, next); err != nil {
+		var err error
+		added, err = s.insertItems(ctx, t, collectionID, groupID, items, next)
+		if err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "items.added", at, pre)
+		return s.touchCollection(ctx, t, tn, collectionID, "items.added")
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, wrap("AddItems", err)
@@ -341,7 +296,7 @@ func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID,
 		if _, err := t.exec(ctx, "UPDATE collection_items SET status = ? WHERE id = ?", status, itemID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "item.updated", micros(s.now()), nil)
+		return s.touchCollection(ctx, t, tn, collectionID, "item.updated")
 	}))
 }
 
@@ -360,6 +315,6 @@ func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID,
 		if _, err := t.exec(ctx, "DELETE FROM collection_items WHERE id = ?", itemID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "item.deleted", micros(s.now()), nil)
+		return s.touchCollection(ctx, t, tn, collectionID, "item.deleted")
 	}))
 }

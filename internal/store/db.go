@@ -56,9 +56,6 @@ type db struct {
 	// every change (version.go).
 	version atomic.Uint64
 	owner   *ownerLock
-	// marks holds, per hash of an object id, the version at which a
-	// change to it last committed (collection_render.go).
-	marks changeMarks
 
 	// The SQLite group-commit writer (writer.go).
 	writes     chan *writeReq
@@ -337,8 +334,6 @@ type tx struct {
 	// events are the journal rows the transaction's use cases recorded,
 	// inserted together just before the commit (journal.go).
 	events [][]any
-	// changed are the object ids of the events already inserted.
-	changed []string
 }
 
 func (t *tx) c(ctx context.Context) context.Context {

@@ -122,7 +122,6 @@ func (t *tx) flushEvents(ctx context.Context) error {
 		args := make([]any, 0, n*11)
 		for _, row := range t.events[:n] {
 			args = append(args, row...)
-			t.changed = append(t.changed, row[5].(string))
 		}
 		q := "INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, created_at, data) VALUES " +
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")

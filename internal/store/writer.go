@@ -174,9 +174,8 @@ func (d *db) commitBatch(batch []*writeReq) {
 			return
 		}
 	}
-	// Odd while committing (stableVersion); what changed is marked with
-	// that version before the commit (collection_render.go).
-	d.marks.mark(t.changed, d.version.Add(1))
+	// Odd while committing (stableVersion).
+	d.version.Add(1)
 	if ran == 0 {
 		sqlTx.Rollback()
 	} else if err := sqlTx.Commit(); err != nil {

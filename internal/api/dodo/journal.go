@@ -32,12 +32,9 @@ func (a *API) registerRenderers() {
 			return json.Marshal(productResponse(p, refs))
 		},
 		"product_collection": func(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
-			c, ok := ch.Object.(*catalog.Collection) // as it will be, rendered before the write
-			if !ok {
-				var err error
-				if c, err = a.store.GetCollection(ctx, tn, ch.ID); err != nil {
-					return nil, err
-				}
+			c, err := a.store.GetCollection(ctx, tn, ch.ID)
+			if err != nil {
+				return nil, err
 			}
 			var ps []*catalog.Product
 			for _, g := range c.Groups {
