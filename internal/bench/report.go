@@ -45,6 +45,19 @@ func (r *Report) Table(w io.Writer) {
 			s.Pricebook.P999, s.Baseline.P99, s.P99Ratio, s.Pricebook.Errors, s.Target, met)
 	}
 	tw.Flush()
+	if r.Webhook != nil {
+		drained := "all delivered"
+		if !r.Webhook.Drained {
+			drained = "still arriving when the benchmark stopped waiting"
+		}
+		fmt.Fprintf(w, "\nWebhook: %d endpoint(s) subscribed to every event, %d deliveries received by the benchmark's receiver (%s)", r.Webhook.Endpoints, r.Webhook.Deliveries, drained)
+		for _, s := range r.Scenarios {
+			if s.Deliveries != nil {
+				fmt.Fprintf(w, "; %s %d", s.Name, *s.Deliveries)
+			}
+		}
+		fmt.Fprintln(w, " (during each scenario's measurement).")
+	}
 	if len(r.Depth) > 0 {
 		fmt.Fprintf(w, "\nOne client walking pages of 100 in order, read from storage (the read cache bypassed):\n\n")
 		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)

@@ -23,6 +23,9 @@ type Config struct {
 	Warmup    time.Duration
 	Scenarios []Scenario
 	Log       io.Writer
+	// Deliveries, when set, counts the webhook deliveries received so
+	// far (the --webhook receiver).
+	Deliveries func() int64
 }
 
 // Report is a whole run: every scenario against Pricebook and the baseline.
@@ -44,6 +47,20 @@ type Report struct {
 	Depth []DepthPoint `json:"depth_probe,omitempty"`
 	// Storage holds bare pgx figures on PostgreSQL: insert and select.
 	Storage map[string]Result `json:"storage_baseline,omitempty"`
+	// Webhook is the --webhook receiver's count, when one was subscribed.
+	Webhook *WebhookRun `json:"webhook,omitempty"`
+}
+
+// WebhookRun is what the benchmark's own webhook receiver saw.
+type WebhookRun struct {
+	// Endpoints is how many endpoints were subscribed (one per tenant).
+	Endpoints int `json:"endpoints"`
+	// Deliveries is every delivery received, including those still
+	// arriving after the last scenario (waited for until quiet).
+	Deliveries int64 `json:"deliveries"`
+	// Drained is false when deliveries were still arriving at the end of
+	// the wait (a backlog left in the job queue).
+	Drained bool `json:"drained"`
 }
 
 // ScenarioRun is one scenario's figures.
@@ -55,6 +72,9 @@ type ScenarioRun struct {
 	P99Ratio  float64 `json:"p99_ratio"`
 	Target    string  `json:"target,omitempty"`
 	Met       *bool   `json:"met,omitempty"`
+	// Deliveries is the webhook deliveries received while the scenario
+	// was measured against Pricebook (with --webhook).
+	Deliveries *int64 `json:"webhook_deliveries,omitempty"`
 }
 
 // Process is a server started by the benchmark.
@@ -174,7 +194,15 @@ func Run(ctx context.Context, cfg Config, pb, baseline *Process) (*Report, error
 			Drive(ctx, pb.Base, hdr, cfg.Conns, w, sc.Status, sc.Next)
 		}
 		run := ScenarioRun{Name: sc.Name, Target: sc.Target}
+		var before int64
+		if cfg.Deliveries != nil {
+			before = cfg.Deliveries()
+		}
 		run.Pricebook = Drive(ctx, pb.Base, hdr, cfg.Conns, cfg.Duration, sc.Status, sc.Next)
+		if cfg.Deliveries != nil {
+			n := cfg.Deliveries() - before
+			run.Deliveries = &n
+		}
 		bh := http.Header{"X-Bench-Size": {fmt.Sprint(size)}}
 		Drive(ctx, baseline.Base, bh, cfg.Conns, cfg.Warmup, 200, baselineOf(sc.Next))
 		run.Baseline = Drive(ctx, baseline.Base, bh, cfg.Conns, cfg.Duration, 200, baselineOf(sc.Next))
@@ -188,8 +216,12 @@ func Run(ctx context.Context, cfg Config, pb, baseline *Process) (*Report, error
 			met := sc.Check(run)
 			run.Met = &met
 		}
-		fmt.Fprintf(cfg.Log, "%8.0f req/s (baseline %8.0f, %.2f)  p99 %6.2f ms (baseline %6.2f, %.2f)  errors %d\n",
+		fmt.Fprintf(cfg.Log, "%8.0f req/s (baseline %8.0f, %.2f)  p99 %6.2f ms (baseline %6.2f, %.2f)  errors %d",
 			run.Pricebook.RPS, run.Baseline.RPS, run.RPSRatio, run.Pricebook.P99, run.Baseline.P99, run.P99Ratio, run.Pricebook.Errors)
+		if run.Deliveries != nil {
+			fmt.Fprintf(cfg.Log, "  webhook deliveries %d", *run.Deliveries)
+		}
+		fmt.Fprintln(cfg.Log)
 		rep.Scenarios = append(rep.Scenarios, run)
 	}
 	return rep, nil

@@ -29,6 +29,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	out := fs.String("out", "bench-results", "directory for results.json, results.md and results.svg")
 	pprofAddr := fs.String("pprof", "", "start the server with --pprof on this address, to profile it during the run")
 	readCacheMB := fs.Int("read-cache-mb", -1, "start the server with --read-cache-mb (0 measures reads without the read cache; default: the server's)")
+	webhook := fs.Bool("webhook", false, "before the scenarios, subscribe one webhook endpoint per bench tenant to every event, pointing at a receiver the benchmark runs (answers 204, counts deliveries)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,9 +86,34 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	}
 	cfg := bench.Config{Key: key, Conns: *conns, Duration: *duration, Warmup: *warmup,
 		Scenarios: bench.Select(bench.Scenarios(fx, *conns), *scenarios), Log: e.stderr}
+	var recv *bench.Receiver
+	var endpoints int
+	if *webhook {
+		// After the fixtures, so that their writes' deliveries do not run
+		// into the measurements.
+		if recv, err = bench.StartReceiver(); err != nil {
+			return err
+		}
+		defer recv.Close()
+		for _, k := range []string{key, poolKey} {
+			if k == "" {
+				continue
+			}
+			if err := bench.Subscribe(ctx, pb.Base, k, recv.URL); err != nil {
+				return fmt.Errorf("subscribing the webhook receiver: %w", err)
+			}
+			endpoints++
+		}
+		cfg.Deliveries = recv.Deliveries
+	}
 	rep, err := bench.Run(ctx, cfg, pb, base)
 	if err != nil {
 		return err
+	}
+	if recv != nil {
+		fmt.Fprintf(e.stderr, "waiting for the last webhook deliveries ...\n")
+		n, quiet := recv.Drain(2*time.Second, time.Minute)
+		rep.Webhook = &bench.WebhookRun{Endpoints: endpoints, Deliveries: n, Drained: quiet}
 	}
 	rep.Engine = string(engine)
 	rep.Server = strings.Join(append([]string{"pricebook"}, serveArgs...), " ")

@@ -274,3 +274,56 @@ func (s *Store) loadItems(ctx context.Context, t *tx, cond string, args ...any) 
 	}
 	return out, rows.Err()
 }
+
+// loadActiveGroups loads the groups of an active (unarchived) collection
+// as loadGroups does, for its journal event inside the writing
+// transaction. Every membership of an active collection is active, so
+// each product's collection is this one and the join that finds it is
+// left out.
+func (s *Store) loadActiveGroups(ctx context.Context, t *tx, collectionID string) ([]catalog.CollectionGroup, error) {
+	rows, err := t.query(ctx, "SELECT id, name, status FROM collection_groups WHERE collection_id = ? ORDER BY position, id", collectionID)
+	if err != nil {
+		return nil, err
+	}
+	groups := []catalog.CollectionGroup{}
+	index := map[string]int{}
+	for rows.Next() {
+		var g catalog.CollectionGroup
+		if err := rows.Scan(&g.ID, &g.Name, &g.Status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		g.Items = []catalog.CollectionItem{}
+		index[g.ID] = len(groups)
+		groups = append(groups, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	items, err := t.query(ctx, `SELECT i.id, i.group_id, i.status, p.id, p.business_id, p.brand_id, p.archived, p.created_at, p.updated_at, p.doc, i.collection_id
+		FROM collection_items i JOIN products p ON p.id = i.product_id
+		WHERE i.collection_id = ? ORDER BY i.group_id, i.position, i.id`, collectionID)
+	if err != nil {
+		return nil, err
+	}
+	defer items.Close()
+	for items.Next() {
+		var it catalog.CollectionItem
+		var groupID string
+		var p catalog.Product
+		var created, updated int64
+		var doc string
+		if err := items.Scan(&it.ID, &groupID, &it.Status, &p.ID, &p.BusinessID, &p.BrandID, &p.Archived,
+			&created, &updated, &doc, &p.CollectionID); err != nil {
+			return nil, err
+		}
+		if it.Product, err = s.decoded.decode(&p, created, updated, doc); err != nil {
+			return nil, err
+		}
+		it.ProductID = it.Product.ID
+		g := &groups[index[groupID]]
+		g.Items = append(g.Items, it)
+	}
+	return groups, items.Err()
+}

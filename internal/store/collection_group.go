@@ -62,7 +62,8 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 	ids := productIDs(g.Products)
 	var groupID string
 	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+		c, err := s.lockCollection(ctx, t, tn, collectionID, false)
+		if err != nil {
 			return err
 		}
 		var n, next int
@@ -76,11 +77,10 @@ func (s *Store) CreateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		if err := s.checkMembers(ctx, t, tn, collectionID, ids); err != nil {
 			return err
 		}
-		var err error
 		if groupID, err = s.insertGroup(ctx, t, collectionID, g, next); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "group.created")
+		return s.touchCollection(ctx, t, tn, c, "group.created")
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, wrap("CreateGroup", err)
@@ -139,7 +139,8 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		return err
 	}
 	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+		c, err := s.lockCollection(ctx, t, tn, collectionID, false)
+		if err != nil {
 			return err
 		}
 		items, err := s.groupItemIDs(ctx, t, collectionID, groupID)
@@ -171,16 +172,28 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 				}
 			}
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "group.updated")
+		return s.touchCollection(ctx, t, tn, c, "group.updated")
 	})
 	return wrap("UpdateGroup", s.membershipError(ctx, tn, collectionID, nil, err))
 }
 
-// touchCollection records a change inside a collection (detail says
-// which) as a product_collection.updated event.
-func (s *Store) touchCollection(ctx context.Context, t *tx, tn catalog.Tenant, id, detail string) error {
-	return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.updated", Kind: "product_collection", ID: id, Detail: detail},
-		"UPDATE product_collections SET updated_at = ? WHERE id = ?", micros(s.now()), id)
+// touchCollection records a change inside collection c, locked by the
+// use case (detail says which), as a product_collection.updated event.
+// The event's collection is the locked row as updated here with its
+// groups as the use case left them, so the renderer reads no row twice
+// (it read the whole collection back on the SQLite writer for every
+// group and item change).
+func (s *Store) touchCollection(ctx context.Context, t *tx, tn catalog.Tenant, c *catalog.Collection, detail string) error {
+	at := micros(s.now())
+	if _, err := t.exec(ctx, "UPDATE product_collections SET updated_at = ? WHERE id = ?", at, c.ID); err != nil {
+		return err
+	}
+	c.UpdatedAt = fromMicros(at)
+	var err error
+	if c.Groups, err = s.loadActiveGroups(ctx, t, c.ID); err != nil {
+		return err
+	}
+	return s.journal(ctx, t, tn, catalog.Change{Type: "product_collection.updated", Kind: "product_collection", ID: c.ID, Detail: detail, Object: c})
 }
 
 // mustKeepProducts fails unless the collection keeps a product after
@@ -200,7 +213,8 @@ func (s *Store) mustKeepProducts(ctx context.Context, t *tx, collectionID string
 // DeleteGroup removes a group and its memberships.
 func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID, groupID string) error {
 	return wrap("DeleteGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+		c, err := s.lockCollection(ctx, t, tn, collectionID, false)
+		if err != nil {
 			return err
 		}
 		items, err := s.groupItemIDs(ctx, t, collectionID, groupID)
@@ -216,7 +230,7 @@ func (s *Store) DeleteGroup(ctx context.Context, tn catalog.Tenant, collectionID
 		if _, err := t.exec(ctx, "DELETE FROM collection_groups WHERE id = ?", groupID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "group.deleted")
+		return s.touchCollection(ctx, t, tn, c, "group.deleted")
 	}))
 }
 
@@ -233,7 +247,8 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 	ids := productIDs(items)
 	var added []string
 	err := s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+		c, err := s.lockCollection(ctx, t, tn, collectionID, false)
+		if err != nil {
 			return err
 		}
 		if err := s.checkGroup(ctx, t, collectionID, groupID); err != nil {
@@ -246,12 +261,11 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 		if err := t.queryRow(ctx, "SELECT COALESCE(MAX(position), -1) + 1 FROM collection_items WHERE group_id = ?", groupID).Scan(&next); err != nil {
 			return err
 		}
-		var err error
 		added, err = s.insertItems(ctx, t, collectionID, groupID, items, next)
 		if err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "items.added")
+		return s.touchCollection(ctx, t, tn, c, "items.added")
 	})
 	if err := s.membershipError(ctx, tn, collectionID, ids, err); err != nil {
 		return nil, wrap("AddItems", err)
@@ -287,7 +301,8 @@ func (s *Store) findItem(ctx context.Context, t *tx, collectionID, groupID, item
 // UpdateItem enables or disables a membership.
 func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string, status bool) error {
 	return wrap("UpdateItem", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+		c, err := s.lockCollection(ctx, t, tn, collectionID, false)
+		if err != nil {
 			return err
 		}
 		if err := s.findItem(ctx, t, collectionID, groupID, itemID); err != nil {
@@ -296,14 +311,15 @@ func (s *Store) UpdateItem(ctx context.Context, tn catalog.Tenant, collectionID,
 		if _, err := t.exec(ctx, "UPDATE collection_items SET status = ? WHERE id = ?", status, itemID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "item.updated")
+		return s.touchCollection(ctx, t, tn, c, "item.updated")
 	}))
 }
 
 // DeleteItem removes a membership, unless it is the collection's last.
 func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID, groupID, itemID string) error {
 	return wrap("DeleteItem", s.db.write(ctx, func(ctx context.Context, t *tx) error {
-		if _, err := s.lockCollection(ctx, t, tn, collectionID, false); err != nil {
+		c, err := s.lockCollection(ctx, t, tn, collectionID, false)
+		if err != nil {
 			return err
 		}
 		if err := s.findItem(ctx, t, collectionID, groupID, itemID); err != nil {
@@ -315,6 +331,6 @@ func (s *Store) DeleteItem(ctx context.Context, tn catalog.Tenant, collectionID,
 		if _, err := t.exec(ctx, "DELETE FROM collection_items WHERE id = ?", itemID); err != nil {
 			return err
 		}
-		return s.touchCollection(ctx, t, tn, collectionID, "item.deleted")
+		return s.touchCollection(ctx, t, tn, c, "item.deleted")
 	}))
 }

@@ -33,9 +33,12 @@ func (a *API) registerRenderers() {
 			return json.Marshal(productResponse(p, refs))
 		},
 		"product_collection": func(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
-			c, err := a.store.GetCollection(ctx, tn, ch.ID)
-			if err != nil {
-				return nil, err
+			c, ok := ch.Object.(*catalog.Collection) // handed over with its groups
+			if !ok {
+				var err error
+				if c, err = a.store.GetCollection(ctx, tn, ch.ID); err != nil {
+					return nil, err
+				}
 			}
 			var ps []*catalog.Product
 			for _, g := range c.Groups {
