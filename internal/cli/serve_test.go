@@ -15,7 +15,7 @@ import (
 // would redirect): each answers them with its own 404.
 func TestPathsGoToTheirFace(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	h := newHandler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil, nil)
+	h := newHandler(st, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, nil, nil, nil)
 	for path, want := range map[string]string{
 		"/healthz":       `{"status":"ok"}`,
 		"//products":     `{"code":"NOT_FOUND","message":"No route for GET //products"}`,

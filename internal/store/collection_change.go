@@ -40,7 +40,9 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 		var pr catalog.Problems
 		c.ValidatePatched(&pr)
 		if u.ImageID.Set && !u.ImageID.Null {
-			pr.Add("image_id", "image %s does not exist", u.ImageID.V)
+			if err := s.checkImage(ctx, t, tn, &pr, "product_collection", id, &u.ImageID.V); err != nil {
+				return err
+			}
 		}
 		var groups []string
 		if u.GroupOrder != nil {

@@ -238,6 +238,9 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 		u.Apply(p)
 		var pr catalog.Problems
 		p.Validate(&pr)
+		if err := s.checkImage(ctx, t, tn, &pr, "product", id, u.ImageID); err != nil {
+			return err
+		}
 		if err := pr.Err(); err != nil {
 			return err
 		}

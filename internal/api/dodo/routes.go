@@ -10,6 +10,7 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/uploads"
 )
 
 // API is the Dodo Payments face over the store.
@@ -17,13 +18,16 @@ type API struct {
 	*face.Handler
 	store *store.Store
 	log   *slog.Logger
+	// uploads issues upload URLs and renders image and download URLs;
+	// nil answers upload routes with an internal error.
+	uploads *uploads.Service
 	// reads caches rendered product reads while the data is unchanged.
 	reads *httpx.ReadCache
 }
 
 // New returns the Dodo face with its routes mounted on the face kit.
 func New(d face.Deps) *API {
-	a := &API{store: d.Store, log: d.Log, reads: d.Reads}
+	a := &API{store: d.Store, log: d.Log, reads: d.Reads, uploads: d.Uploads}
 	a.Handler = face.New(d, face.Spec{
 		Routes:       a.Routes(),
 		Errors:       a.writeError,
@@ -44,9 +48,8 @@ func New(d face.Deps) *API {
 // live in their resources' files. The standard mux picks the most
 // specific pattern, so order does not matter: GET /discounts/code/{code}
 // has one more segment than /discounts/{discount_id}, and the two never
-// match the same path. Not served yet: image and file uploads
-// (PUT /products/{id}/images, /addons/{id}/images, /brands/{id}/images,
-// entitlement files), short links, credit grants and balances.
+// match the same path. Not served yet: short links, credit grants and
+// balances. Upload URLs and image URLs are served by internal/uploads.
 func (a *API) Routes() []face.Route {
 	return []face.Route{
 		{Pattern: "GET /products", Handler: a.listProducts},
@@ -55,6 +58,8 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "PATCH /products/{id}", Handler: a.updateProduct},
 		{Pattern: "DELETE /products/{id}", Handler: a.archiveProduct},
 		{Pattern: "POST /products/{id}/unarchive", Handler: a.unarchiveProduct},
+		{Pattern: "PUT /products/{id}/images", Handler: a.uploadImage("product")},
+		{Pattern: "PUT /products/{id}/files", Handler: a.updateFiles},
 
 		{Pattern: "GET /product-collections", Handler: a.listCollections},
 		{Pattern: "POST /product-collections", Handler: a.createCollection},
@@ -62,6 +67,7 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "PATCH /product-collections/{id}", Handler: a.updateCollection},
 		{Pattern: "DELETE /product-collections/{id}", Handler: a.archiveCollection},
 		{Pattern: "POST /product-collections/{id}/unarchive", Handler: a.unarchiveCollection},
+		{Pattern: "PUT /product-collections/{id}/images", Handler: a.uploadImage("product_collection")},
 		{Pattern: "POST /product-collections/{id}/groups", Handler: a.createGroup},
 		{Pattern: "PATCH /product-collections/{id}/groups/{group_id}", Handler: a.updateGroup},
 		{Pattern: "DELETE /product-collections/{id}/groups/{group_id}", Handler: a.deleteGroup},
@@ -73,6 +79,7 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "POST /addons", Handler: a.createAddon},
 		{Pattern: "GET /addons/{id}", Handler: a.getAddon},
 		{Pattern: "PATCH /addons/{id}", Handler: a.updateAddon},
+		{Pattern: "PUT /addons/{id}/images", Handler: a.uploadImage("addon")},
 
 		{Pattern: "GET /meters", Handler: a.listMeters},
 		{Pattern: "POST /meters", Handler: a.createMeter},
@@ -97,6 +104,7 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "POST /brands", Handler: a.createBrand},
 		{Pattern: "GET /brands/{id}", Handler: a.getBrand},
 		{Pattern: "PATCH /brands/{id}", Handler: a.updateBrand},
+		{Pattern: "PUT /brands/{id}/images", Handler: a.uploadImage("brand")},
 		{Pattern: "POST /brands/{id}/archive", Handler: a.archiveBrand},
 
 		{Pattern: "GET /discounts", Handler: a.listDiscounts},

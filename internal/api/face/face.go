@@ -17,6 +17,7 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/uploads"
 )
 
 // MaxBodyBytes caps every request body.
@@ -31,6 +32,9 @@ type Deps struct {
 	// Reads caches rendered reads while the data is unchanged; nil caches
 	// nothing. Faces may share one.
 	Reads *httpx.ReadCache
+	// Uploads issues upload URLs and renders image and download URLs;
+	// nil is none (upload routes fail).
+	Uploads *uploads.Service
 	// Done is closed when the server begins to shut down, so that answers
 	// that last (event streams) end and the server can drain; nil never
 	// closes.
