@@ -59,6 +59,8 @@ const (
 
 	WebhookDisabled // a send to an endpoint that is disabled
 
+	NotDigitalFiles // files go only to digital_files entitlements
+
 	numReasons
 )
 
@@ -104,6 +106,7 @@ var reasonNames = [numReasons]string{
 	PlanGroupNotFound:           "plan group not found",
 	PlanGroupEmpty:              "plan group empty",
 	WebhookDisabled:             "webhook disabled",
+	NotDigitalFiles:             "not digital files",
 }
 
 // String names the reason in plain words, for logs and test failures.

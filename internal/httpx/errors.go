@@ -26,6 +26,7 @@ const (
 	BodyTimeout           Reason = "body timeout"             // the body did not arrive within the read timeout
 	BodyUnreadable        Reason = "body unreadable"          // the body is framed wrongly (bad chunked encoding)
 	MethodNotAllowed      Reason = "method not allowed"       // the path is served, but not for this method
+	UploadTooLarge        Reason = "upload too large"         // an uploaded file is over its cap (a route's own body limit)
 )
 
 // String returns the reason's words.
@@ -35,7 +36,7 @@ func (r Reason) String() string { return string(r) }
 // answers each one.
 func Reasons() []Reason {
 	return []Reason{BodyTooLarge, RateLimited, BadRequest, IdempotencyKeyTooLong, IdempotencyKeyReused, IdempotencyInFlight,
-		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable, MethodNotAllowed}
+		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable, MethodNotAllowed, UploadTooLarge}
 }
 
 // AllReasons returns every reason a face's error table answers: the

@@ -75,13 +75,12 @@ func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u
 		if err != nil {
 			return err
 		}
+		image := a.ImageID
 		u.Apply(a)
 		var pr catalog.Problems
 		a.Validate(&pr)
-		if img, ok := u.ImageID.Value(); ok {
-			if err := s.checkImage(ctx, t, tn, &pr, "addon", id, &img); err != nil {
-				return err
-			}
+		if err := s.swapImage(ctx, t, tn, &pr, "addon", id, image, a.ImageID); err != nil {
+			return err
 		}
 		if err := pr.Err(); err != nil {
 			return err

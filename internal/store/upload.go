@@ -175,12 +175,34 @@ func (s *Store) attachUpload(ctx context.Context, t *tx, tn catalog.Tenant, pr *
 	return err
 }
 
-// checkImage attaches the image a patch names, if any (see attachUpload).
-func (s *Store) checkImage(ctx context.Context, t *tx, tn catalog.Tenant, pr *catalog.Problems, kind, target string, imageID *string) error {
-	if imageID == nil {
+// swapImage attaches the image an object names after a change (now), if
+// it changed (see attachUpload), and detaches the one it named before
+// (was), which housekeeping then removes.
+func (s *Store) swapImage(ctx context.Context, t *tx, tn catalog.Tenant, pr *catalog.Problems, kind, target string, was, now *string) error {
+	if was != nil && now != nil && *was == *now {
 		return nil
 	}
-	return s.attachUpload(ctx, t, tn, pr, "image_id", catalog.UploadImage, kind, target, *imageID)
+	if now != nil {
+		if err := s.attachUpload(ctx, t, tn, pr, "image_id", catalog.UploadImage, kind, target, *now); err != nil {
+			return err
+		}
+	}
+	if was != nil {
+		return s.detachUploads(ctx, t, tn, *was)
+	}
+	return nil
+}
+
+// detachUploads marks uploads no object names any more; housekeeping
+// removes them (rows, then blobs) once they are older than UploadKeep.
+func (s *Store) detachUploads(ctx context.Context, t *tx, tn catalog.Tenant, ids ...string) error {
+	for _, id := range ids {
+		if _, err := t.exec(ctx, "UPDATE uploads SET attached_at = NULL WHERE id = ? AND business_id = ? AND mode = ?",
+			id, tn.BusinessID, string(tn.Mode)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PruneUploads removes the uploads never attached that were made before

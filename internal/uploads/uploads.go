@@ -51,6 +51,8 @@ type Config struct {
 	UploadTTL   time.Duration // 0 is DefaultUploadTTL
 	DownloadTTL time.Duration // 0 is DefaultDownloadTTL
 	Log         *slog.Logger
+	// Now is the clock URLs are signed and checked by; nil is time.Now.
+	Now func() time.Time
 }
 
 // Service issues signed URLs and moves bytes between clients and the
@@ -80,7 +82,10 @@ func New(ctx context.Context, st *store.Store, b *Bucket, cfg Config) (*Service,
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
-	return &Service{store: st, bucket: b, secret: secret, cfg: cfg, now: time.Now}, nil
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Service{store: st, bucket: b, secret: secret, cfg: cfg, now: cfg.Now}, nil
 }
 
 // Token kinds: what a signed URL permits.

@@ -84,6 +84,7 @@ var wordsOf = map[fmt.Stringer]string{
 	catalog.PlanGroupNotFound:           "Plan group not found",
 	catalog.PlanGroupEmpty:              msgBlank,
 	catalog.WebhookDisabled:             "",
+	catalog.NotDigitalFiles:             "", // the Dodo face's; never answered here
 
 	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes",
 	httpx.RateLimited:           "",
@@ -96,6 +97,7 @@ var wordsOf = map[fmt.Stringer]string{
 	httpx.BodyUnreadable:        "Request body could not be read",
 	httpx.BodyTimeout:           "Request body did not arrive in time",
 	httpx.MethodNotAllowed:      "",
+	httpx.UploadTooLarge:        "", // the Dodo face's; never answered here
 }
 
 // words returns the vendor's words for reason, else def.

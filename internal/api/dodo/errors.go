@@ -70,6 +70,7 @@ var wireOf = map[fmt.Stringer]wire{
 	catalog.DiscountTypeUnsupported:     {code: "UNSUPPORTED_DISCOUNT_TYPE"},
 	catalog.PercentageOverFull:          {code: "INVALID_PERCENTAGE"},
 	catalog.CurrencyOptionInvalid:       {code: "DISCOUNT_CURRENCY_OPTION_INVALID"},
+	catalog.NotDigitalFiles:             {code: "ENTITLEMENT_NOT_DIGITAL_FILES"},
 
 	// The ChartMogul face's resources; this face never answers them.
 	catalog.DataSourceNotFound:      {code: "DATA_SOURCE_NOT_FOUND"},
@@ -96,6 +97,7 @@ var wireOf = map[fmt.Stringer]wire{
 	httpx.BodyUnreadable:        {code: "BAD_REQUEST"},
 	httpx.BodyTimeout:           {code: "REQUEST_TIMEOUT"},
 	httpx.MethodNotAllowed:      {code: "METHOD_NOT_ALLOWED"},
+	httpx.UploadTooLarge:        {code: "FILE_TOO_LARGE"},
 }
 
 // writeError writes err in the Dodo envelope. Internal errors are logged

@@ -50,7 +50,7 @@ func (a *API) registerRenderers() {
 		},
 		"addon":              renderAs(a.store.GetAddon, a.addonResponse),
 		"meter":              renderAs(a.store.GetMeter, meterResponse),
-		"entitlement":        renderAs(a.store.GetEntitlement, entitlementResponse),
+		"entitlement":        renderAs(a.store.GetEntitlement, a.entitlementResponse),
 		"credit_entitlement": renderAs(a.store.GetCreditEntitlement, creditResponse),
 		"brand":              renderAs(a.store.GetBrand, a.brandResponse),
 		"discount":           renderAs(a.store.GetDiscount, discountResponse),

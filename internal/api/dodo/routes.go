@@ -92,6 +92,8 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /entitlements/{id}", Handler: a.getEntitlement},
 		{Pattern: "PATCH /entitlements/{id}", Handler: a.updateEntitlement},
 		{Pattern: "DELETE /entitlements/{id}", Handler: a.deleteEntitlement},
+		{Pattern: "POST /entitlements/{id}/files", Handler: a.uploadEntitlementFile, MaxBody: catalog.MaxFileBytes},
+		{Pattern: "DELETE /entitlements/{id}/files/{file_id}", Handler: a.deleteEntitlementFile},
 
 		{Pattern: "GET /credit-entitlements", Handler: a.listCredits},
 		{Pattern: "POST /credit-entitlements", Handler: a.createCredit},
@@ -138,7 +140,7 @@ func bearer(r *http.Request) (string, bool) {
 var pathObject = map[string]string{
 	"products": "Product", "product-collections": "Product collection", "groups": "Group", "items": "Item",
 	"addons": "Addon", "meters": "Meter", "entitlements": "Entitlement", "credit-entitlements": "Credit entitlement",
-	"brands": "Brand", "discounts": "Discount", "code": "Discount code", "webhooks": "Webhook",
+	"brands": "Brand", "discounts": "Discount", "code": "Discount code", "webhooks": "Webhook", "files": "File",
 }
 
 // pathNotFound is the 404 of a path id that is not valid text.

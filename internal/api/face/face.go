@@ -48,6 +48,9 @@ type Route struct {
 	// Errors writes the route's errors when they take another envelope
 	// than the face's (Spec.Errors); nil for the face's.
 	Errors httpx.ErrorWriter
+	// MaxBody caps the route's body instead of MaxBodyBytes (a file
+	// upload's); 0 is MaxBodyBytes.
+	MaxBody int64
 }
 
 // Spec is what a face tells the kit: its route table, its envelope, how
@@ -109,10 +112,14 @@ func New(d Deps, s Spec) *Handler {
 		if ew == nil {
 			ew = s.Errors
 		}
-		h.mux.Handle(rt.Pattern, httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler))))
+		limit := rt.MaxBody
+		if limit <= 0 {
+			limit = MaxBodyBytes
+		}
+		h.mux.Handle(rt.Pattern, httpx.LimitBody(limit, httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler)))))
 	}
-	h.mux.Handle("/", httpx.Adapt(s.Errors, h.unmatched))
-	h.serve = httpx.Recover(d.Log, s.Errors, httpx.LimitBody(MaxBodyBytes, http.HandlerFunc(h.route)))
+	h.mux.Handle("/", httpx.LimitBody(MaxBodyBytes, httpx.Adapt(s.Errors, h.unmatched)))
+	h.serve = httpx.Recover(d.Log, s.Errors, http.HandlerFunc(h.route))
 	return h
 }
 
