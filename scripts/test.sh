@@ -5,7 +5,9 @@
 #
 # Needs only Go, Node 20 with npm, and the PostgreSQL 15 server binaries
 # (Debian's postgresql-15); it starts and removes its own throwaway
-# PostgreSQL unless PRICEBOOK_TEST_POSTGRES already names a server. The
+# PostgreSQL unless PRICEBOOK_TEST_POSTGRES already names a server, and
+# its own throwaway S3-compatible server (s3rver, from sdk-tests' npm
+# packages) unless PRICEBOOK_TEST_S3 already names a bucket URL. The
 # binary goes to a temporary directory unless BIN_DIR asks to keep it.
 set -euo pipefail
 
@@ -15,6 +17,7 @@ step=setup
 sdk=skipped
 work=
 pg_dir=
+s3_dir=
 
 begin() {
 	step=$1
@@ -26,6 +29,10 @@ finish() {
 	if [[ -n $pg_dir ]]; then
 		bash scripts/pg.sh stop "$pg_dir" || true
 		rm -rf "$pg_dir"
+	fi
+	if [[ -n $s3_dir ]]; then
+		bash scripts/s3.sh stop "$s3_dir" || true
+		rm -rf "$s3_dir"
 	fi
 	[[ -z $work ]] || rm -rf "$work"
 	if [[ $rc -eq 0 ]]; then
@@ -63,6 +70,26 @@ if [[ -z ${PRICEBOOK_TEST_POSTGRES:-} ]]; then
 	export PRICEBOOK_TEST_POSTGRES
 fi
 
+# sdk-tests' packages hold the S3 server too, so they install before the
+# Go tests. npm keeps a copy of the lock file it installed from in
+# node_modules; reinstall only when the project's files have moved past it.
+if [[ -f sdk-tests/package.json ]]; then
+	installed=sdk-tests/node_modules/.package-lock.json
+	if [[ ! -f $installed || sdk-tests/package-lock.json -nt $installed || sdk-tests/package.json -nt $installed ]]; then
+		begin "npm ci (sdk-tests)"
+		(cd sdk-tests && npm ci --no-audit --no-fund)
+	fi
+fi
+
+if [[ -z ${PRICEBOOK_TEST_S3:-} && -x sdk-tests/node_modules/.bin/s3rver ]]; then
+	begin "start S3 (s3rver)"
+	s3_dir=$(mktemp -d)
+	PRICEBOOK_TEST_S3=$(bash scripts/s3.sh start "$s3_dir")
+	export PRICEBOOK_TEST_S3
+	# s3rver's fixed credentials, for gocloud's S3 driver.
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+fi
+
 begin "go test"
 go test -count=1 ./...
 
@@ -88,18 +115,10 @@ CGO_ENABLED=0 go build -o "$BIN_DIR/pricebook" ./cmd/pricebook
 export PRICEBOOK_BIN=$BIN_DIR/pricebook
 
 if [[ -f sdk-tests/package.json ]]; then
-	# npm keeps a copy of the lock file it installed from in node_modules;
-	# reinstall only when the project's files have moved past it.
-	installed=sdk-tests/node_modules/.package-lock.json
-	if [[ ! -f $installed || sdk-tests/package-lock.json -nt $installed || sdk-tests/package.json -nt $installed ]]; then
-		begin "npm ci (sdk-tests)"
-		(cd sdk-tests && npm ci --no-audit --no-fund)
-	fi
-
 	begin "sdk-tests on sqlite"
 	(cd sdk-tests && PRICEBOOK_SDK_DB=sqlite npm test)
 
 	begin "sdk-tests on postgres"
 	(cd sdk-tests && PRICEBOOK_SDK_DB=postgres npm test)
-	sdk="sqlite, postgres"
+	sdk="sqlite, postgres${PRICEBOOK_TEST_S3:+; uploads also over S3}"
 fi

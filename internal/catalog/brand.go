@@ -110,6 +110,9 @@ func (u *BrandPatch) Apply(b *Brand) {
 	b.Description = clearable(b.Description, u.Description)
 	b.SupportEmail = clearable(b.SupportEmail, u.SupportEmail)
 	b.URL = clearable(b.URL, u.URL)
+	if u.ImageID != nil {
+		b.ImageID = u.ImageID
+	}
 }
 
 func clearable(cur, v *string) *string {

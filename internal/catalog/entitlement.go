@@ -51,6 +51,44 @@ type IntegrationConfig struct {
 	DurationCount     *int64   `json:"duration_count,omitempty"`
 	DurationInterval  *string  `json:"duration_interval,omitempty"`
 	FulfillmentMode   *string  `json:"fulfillment_mode,omitempty"`
+	// Files describes the uploaded files DigitalFileIDs names, in order
+	// (POST /entitlements/{id}/files adds them).
+	Files []FileRef `json:"files,omitempty"`
+}
+
+// FileRef is an uploaded file as an entitlement lists it.
+type FileRef struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	ContentType string `json:"content_type,omitempty"`
+	Size        int64  `json:"size"`
+}
+
+// MaxEntitlementFiles caps the files of one digital_files entitlement.
+const MaxEntitlementFiles = 100
+
+// KeepFiles keeps of Files those DigitalFileIDs names, in its order, and
+// adds a problem for each id that names no file of the entitlement.
+func (c *IntegrationConfig) KeepFiles(pr *Problems, path string) {
+	byID := make(map[string]FileRef, len(c.Files))
+	for _, f := range c.Files {
+		byID[f.ID] = f
+	}
+	kept := []FileRef{}
+	seen := map[string]bool{}
+	for _, id := range c.DigitalFileIDs {
+		f, ok := byID[id]
+		switch {
+		case !ok:
+			pr.Add(path, "file %s does not exist", id)
+		case seen[id]:
+			pr.Add(path, "file %s is listed twice", id)
+		default:
+			seen[id] = true
+			kept = append(kept, f)
+		}
+	}
+	c.Files = kept
 }
 
 // ForType keeps only the fields that belong to integration type t, so a
@@ -75,6 +113,7 @@ func (c IntegrationConfig) ForType(t string) IntegrationConfig {
 		o.NotionTemplateID = c.NotionTemplateID
 	case "digital_files":
 		o.DigitalFileIDs, o.ExternalURL, o.Instructions, o.LegacyFileIDs = c.DigitalFileIDs, c.ExternalURL, c.Instructions, c.LegacyFileIDs
+		o.Files = c.Files
 	case "license_key":
 		o.ActivationMessage, o.ActivationsLimit, o.DurationCount, o.DurationInterval = c.ActivationMessage, c.ActivationsLimit, c.DurationCount, c.DurationInterval
 		o.FulfillmentMode = c.FulfillmentMode
@@ -184,9 +223,9 @@ func (u *EntitlementPatch) Apply(e *Entitlement) {
 		e.Metadata = *u.Metadata
 	}
 	if u.Config != nil {
-		legacy := e.Config.LegacyFileIDs
+		legacy, files := e.Config.LegacyFileIDs, e.Config.Files
 		e.Config = u.Config.ForType(e.IntegrationType)
-		e.Config.LegacyFileIDs = legacy
+		e.Config.LegacyFileIDs, e.Config.Files = legacy, files
 	}
 	if u.LegacyFileIDs.Set && e.IntegrationType == "digital_files" {
 		e.Config.LegacyFileIDs = u.LegacyFileIDs.V // nil when cleared

@@ -65,6 +65,7 @@ const (
 	LocalizedPriceShapeMismatch  // country_code missing in by_country, present in by_currency
 	LocalizedPriceNotApplicable  // localized prices never apply to pay-what-you-want prices
 	SlugTaken                    // a short link slug the tenant already uses
+	NotDigitalFiles              // files go only to digital_files entitlements
 
 	numReasons
 )
@@ -118,6 +119,7 @@ var reasonNames = [numReasons]string{
 	LocalizedPriceShapeMismatch:  "localized price shape mismatch",
 	LocalizedPriceNotApplicable:  "localized price not applicable",
 	SlugTaken:                    "slug taken",
+	NotDigitalFiles:              "not digital files",
 }
 
 // String names the reason in plain words, for logs and test failures.

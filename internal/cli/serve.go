@@ -20,6 +20,7 @@ import (
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/metrics"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/uploads"
 	"github.com/pricebook/pricebook/internal/web/checkout"
 	"github.com/pricebook/pricebook/internal/webhooks"
 )
@@ -60,8 +61,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		})
 	webhookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTimeout, "how long a webhook delivery attempt waits for the endpoint's answer (Dodo's: 15s); an attempt cut off by a crash is retried about this plus 15 to 45 s later")
-	publicURL := fs.String("public-url", "", "the public base URL short links point at, e.g. https://pricebook.example.com (default http://ADDR, the listen address)")
 	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
+	publicURL := fs.String("public-url", "", "the base URL clients reach this server at, for the URLs it hands out (short links, uploads, images), e.g. https://pricebook.example.com (default http://<listen address>)")
+	blobs := fs.String("blobs", "", "where uploaded images and files live: s3://bucket?endpoint=...&region=...&use_path_style=true, file:///dir or mem:// (default: <db>.blobs beside a SQLite file; memory for :memory: and PostgreSQL)")
+	uploadTTL := fs.Duration("upload-url-ttl", uploads.DefaultUploadTTL, "how long an upload URL is valid (tests shorten it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,9 +100,23 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	public := strings.TrimSuffix(*publicURL, "/")
+	public := strings.TrimRight(*publicURL, "/")
 	if public == "" {
 		public = base
+	}
+	bucket, err := uploads.OpenBucket(ctx, *blobs, cfg.db)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer bucket.Close()
+	if bucket.Ephemeral && st.Engine() == store.Postgres {
+		logger.Warn("uploads are kept in memory and lost at exit: pass --blobs (s3://... for several servers)")
+	}
+	up, err := uploads.New(ctx, st, bucket, uploads.Config{PublicURL: public, UploadTTL: *uploadTTL, Log: logger})
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	token, b, err := st.Bootstrap(ctx, "My business")
 	if err != nil {
@@ -141,7 +158,7 @@ The key is shown only this once; keep it somewhere safe:
 	done := make(chan struct{})
 	srv := &http.Server{
 		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB, m), Metrics: m,
-			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done, PublicURL: public}),
+			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done, PublicURL: public, Uploads: up}),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -161,7 +178,7 @@ The key is shown only this once; keep it somewhere safe:
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go housekeep(ctx, st, logger, *retention)
+	go housekeep(ctx, st, up, logger, *retention)
 	select {
 	case err := <-errc:
 		stopJobs()
@@ -257,6 +274,13 @@ func newHandler(deps face.Deps) http.Handler {
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)
 	mux.Handle("/", d)
+	if up := deps.Uploads; up != nil {
+		// Signed upload and download URLs and public image URLs: no key.
+		h := up.Handler()
+		for _, p := range []string{uploads.UploadPath, uploads.ImagePath, uploads.DownloadPath} {
+			mux.Handle(p, h)
+		}
+	}
 	return httpx.Log(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if face.Canonical(r.URL.EscapedPath()) {
 			mux.ServeHTTP(w, r)
@@ -282,7 +306,7 @@ const housekeeping = 10 * time.Minute
 // housekeep deletes expired idempotency records and, with a retention,
 // old journal events, every few minutes, off the request path, until ctx
 // ends. With several servers over PostgreSQL only one prunes at a time.
-func housekeep(ctx context.Context, st *store.Store, logger *slog.Logger, retention time.Duration) {
+func housekeep(ctx context.Context, st *store.Store, up *uploads.Service, logger *slog.Logger, retention time.Duration) {
 	tick := time.NewTicker(housekeeping)
 	defer tick.Stop()
 	for {
@@ -295,6 +319,11 @@ func housekeep(ctx context.Context, st *store.Store, logger *slog.Logger, retent
 			logger.Warn("pruning idempotency keys", "err", err)
 		} else if n > 0 {
 			logger.Info("pruned idempotency keys", "count", n)
+		}
+		if n, err := up.Prune(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("pruning uploads never attached", "err", err)
+		} else if n > 0 {
+			logger.Info("pruned uploads never attached", "count", n)
 		}
 		if retention <= 0 {
 			continue

@@ -26,6 +26,7 @@ const (
 	BodyTimeout           Reason = "body timeout"             // the body did not arrive within the read timeout
 	BodyUnreadable        Reason = "body unreadable"          // the body is framed wrongly (bad chunked encoding)
 	MethodNotAllowed      Reason = "method not allowed"       // the path is served, but not for this method
+	UploadTooLarge        Reason = "upload too large"         // an uploaded file is over its cap (a route's own body limit)
 
 	// Injected faults (test mode, Pricebook-Fault and fault rules): the
 	// 5xx a fault names, and refusals of a fault that cannot be injected.
@@ -44,7 +45,7 @@ func (r Reason) String() string { return string(r) }
 // answers each one.
 func Reasons() []Reason {
 	return []Reason{BodyTooLarge, RateLimited, BadRequest, IdempotencyKeyTooLong, IdempotencyKeyReused, IdempotencyInFlight,
-		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable, MethodNotAllowed,
+		IdempotencyKeyInvalid, BodyIncomplete, BodyTimeout, BodyUnreadable, MethodNotAllowed, UploadTooLarge,
 		ServerError, BadGateway, Unavailable, GatewayTimeout, FaultInvalid, FaultForbidden}
 }
 

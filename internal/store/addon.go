@@ -75,9 +75,13 @@ func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u
 		if err != nil {
 			return err
 		}
+		image := a.ImageID
 		u.Apply(a)
 		var pr catalog.Problems
 		a.Validate(&pr)
+		if err := s.swapImage(ctx, t, tn, &pr, "addon", id, image, a.ImageID); err != nil {
+			return err
+		}
 		if err := pr.Err(); err != nil {
 			return err
 		}

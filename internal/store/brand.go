@@ -61,7 +61,7 @@ func brandDocOf(b *catalog.Brand) (string, error) {
 // verification review; without a statement descriptor one is derived from
 // the brand's name, or the business's.
 func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.BrandPatch) (*catalog.Brand, error) {
-	if err := s.validateBrandPatch(u); err != nil {
+	if err := s.validateBrandPatch(ctx, nil, tn, nil, u); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -92,13 +92,18 @@ func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.B
 	return b, nil
 }
 
-// validateBrandPatch checks the fields, and rejects every image id:
-// there are no uploads yet, so no image exists.
-func (s *Store) validateBrandPatch(u *catalog.BrandPatch) error {
+// validateBrandPatch checks the fields; an image id must name an image
+// uploaded for the brand b (nil for a brand being created, which has
+// none yet).
+func (s *Store) validateBrandPatch(ctx context.Context, t *tx, tn catalog.Tenant, b *catalog.Brand, u *catalog.BrandPatch) error {
 	var pr catalog.Problems
 	u.Validate(&pr)
 	if u.ImageID != nil {
-		pr.Add("image_id", "image %s does not exist", *u.ImageID)
+		if b == nil {
+			pr.Add("image_id", "image %s does not exist", *u.ImageID)
+		} else if err := s.swapImage(ctx, t, tn, &pr, "brand", b.ID, b.ImageID, u.ImageID); err != nil {
+			return err
+		}
 	}
 	return pr.Err()
 }
@@ -159,7 +164,7 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 		if b.ArchivedAt != nil {
 			return catalog.Errorf(catalog.KindInvalid, catalog.BrandArchived, "Brand %s is archived and can no longer be edited", id)
 		}
-		if err := s.validateBrandPatch(u); err != nil {
+		if err := s.validateBrandPatch(ctx, t, tn, b, u); err != nil {
 			return err
 		}
 		u.Apply(b)

@@ -36,11 +36,12 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 		if err != nil {
 			return err
 		}
+		image := c.ImageID
 		u.Apply(c)
 		var pr catalog.Problems
 		c.ValidatePatched(&pr)
-		if u.ImageID.Set && !u.ImageID.Null {
-			pr.Add("image_id", "image %s does not exist", u.ImageID.V)
+		if err := s.swapImage(ctx, t, tn, &pr, "product_collection", id, image, c.ImageID); err != nil {
+			return err
 		}
 		var groups []string
 		if u.GroupOrder != nil {

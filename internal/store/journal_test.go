@@ -214,6 +214,24 @@ func TestEveryWriteIsJournaled(t *testing.T) {
 		must(st.DeleteDiscount(ctx, tn, d.ID))
 		expect("discount.created", "discount.updated", "discount.updated", "discount.deleted")
 
+		// Uploads are no objects of their own: making and filling one
+		// records nothing; attaching it changes its object.
+		up, err := st.CreateImageUpload(ctx, tn, "addon", a.ID, false)
+		must(err)
+		_, err = st.StoreUpload(ctx, up.ID, "k", 1, "image/png", "00")
+		must(err)
+		_, err = st.UpdateAddon(ctx, tn, a.ID, &catalog.AddonPatch{ImageID: catalog.Some(up.ID)})
+		must(err)
+		expect("addon.updated")
+		files := &catalog.Entitlement{Name: "Files", IntegrationType: "digital_files", Metadata: catalog.Metadata{},
+			Config: catalog.IntegrationConfig{DigitalFileIDs: []string{}}}
+		must(st.CreateEntitlement(ctx, tn, files))
+		file := &catalog.Upload{ID: catalog.NewUUID(), FileName: "a.txt", BlobKey: "f", Size: 1}
+		_, err = st.AddEntitlementFile(ctx, tn, files.ID, file)
+		must(err)
+		must(st.DeleteEntitlementFile(ctx, tn, files.ID, file.ID))
+		expect("entitlement.created", "entitlement.updated", "entitlement.updated")
+
 		wh := &catalog.WebhookEndpoint{URL: "https://hooks.example.com/in"}
 		must(st.CreateWebhookEndpoint(ctx, tn, wh))
 		_, err = st.UpdateWebhookEndpoint(ctx, tn, wh.ID, &catalog.WebhookEndpointPatch{Disabled: ptr(true)})

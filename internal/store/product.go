@@ -234,10 +234,13 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 		if p.Archived {
 			return catalog.Errorf(catalog.KindGone, catalog.ProductArchived, "Product %s is archived; unarchive it before updating", id)
 		}
-		held := referencesOf(p)
+		held, image := referencesOf(p), p.ImageID
 		u.Apply(p)
 		var pr catalog.Problems
 		p.Validate(&pr)
+		if err := s.swapImage(ctx, t, tn, &pr, "product", id, image, p.ImageID); err != nil {
+			return err
+		}
 		if err := pr.Err(); err != nil {
 			return err
 		}

@@ -92,6 +92,7 @@ var wordsOf = map[fmt.Stringer]string{
 	catalog.LocalizedPriceDuplicatesBase: "",
 	catalog.LocalizedPriceShapeMismatch:  "",
 	catalog.LocalizedPriceNotApplicable:  "",
+	catalog.NotDigitalFiles:              "", // the Dodo face's; never answered here
 
 	httpx.BodyTooLarge:          "Request body is larger than " + strconv.Itoa(face.MaxBodyBytes) + " bytes",
 	httpx.RateLimited:           "",
@@ -110,6 +111,7 @@ var wordsOf = map[fmt.Stringer]string{
 	httpx.GatewayTimeout:        "",
 	httpx.FaultInvalid:          "",
 	httpx.FaultForbidden:        "",
+	httpx.UploadTooLarge:        "", // the Dodo face's; never answered here
 }
 
 // words returns the vendor's words for reason, else def.

@@ -33,9 +33,10 @@ type addonOut struct {
 	UpdatedAt   string  `json:"updated_at"`
 }
 
-func addonResponse(a *catalog.Addon) addonOut {
-	return addonOut{ID: a.ID, BusinessID: a.BusinessID, Name: a.Name, Description: a.Description, Price: a.Price,
-		Currency: a.Currency, TaxCategory: a.TaxCategory, CreatedAt: timestamp(a.CreatedAt), UpdatedAt: timestamp(a.UpdatedAt)}
+func (a *API) addonResponse(ad *catalog.Addon) addonOut {
+	return addonOut{ID: ad.ID, BusinessID: ad.BusinessID, Name: ad.Name, Description: ad.Description, Price: ad.Price,
+		Currency: ad.Currency, TaxCategory: ad.TaxCategory, Image: a.imageURL(ad.ImageID),
+		CreatedAt: timestamp(ad.CreatedAt), UpdatedAt: timestamp(ad.UpdatedAt)}
 }
 
 func (a *API) createAddon(w http.ResponseWriter, r *http.Request) error {
@@ -56,7 +57,7 @@ func (a *API) createAddon(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateAddon(r.Context(), face.Tenant(r), ad); err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, addonResponse(ad))
+	return httpx.WriteJSON(w, http.StatusOK, a.addonResponse(ad))
 }
 
 func (a *API) getAddon(w http.ResponseWriter, r *http.Request) error {
@@ -64,7 +65,7 @@ func (a *API) getAddon(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, addonResponse(ad))
+	return httpx.WriteJSON(w, http.StatusOK, a.addonResponse(ad))
 }
 
 func (a *API) listAddons(w http.ResponseWriter, r *http.Request) error {
@@ -75,7 +76,7 @@ func (a *API) listAddons(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeList(w, page, func() (catalog.List[*catalog.Addon], error) {
 		return a.store.ListAddons(r.Context(), face.Tenant(r), catalog.AddonFilter{Page: page})
-	}, addonResponse)
+	}, a.addonResponse)
 }
 
 // updateAddon applies a PATCH. A null leaves a field unchanged, except
@@ -88,15 +89,11 @@ func (a *API) updateAddon(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := &catalog.AddonPatch{Name: in.Name, Description: in.Description, Price: in.Price, Currency: in.Currency,
 		TaxCategory: in.TaxCategory, ImageID: optField(present, "image_id", in.ImageID)}
-	if id, ok := u.ImageID.Value(); ok {
-		// Image uploads are not implemented, so no image id exists.
-		return invalid("image_id: image %s does not exist", id)
-	}
 	ad, err := a.store.UpdateAddon(r.Context(), face.Tenant(r), r.PathValue("id"), u)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, addonResponse(ad))
+	return httpx.WriteJSON(w, http.StatusOK, a.addonResponse(ad))
 }
 
 // requireField copies a required field into dst, or records that it is missing.

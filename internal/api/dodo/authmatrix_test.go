@@ -41,7 +41,7 @@ func fixtures(t *testing.T, h *harness) map[string]map[string]string {
 		"addons":              {"id": post("/addons", `{"name":"A","price":100,"currency":"USD","tax_category":"saas"}`, "id")},
 		"meters":              {"id": post("/meters", `{"name":"M","event_name":"e","measurement_unit":"u","aggregation":{"type":"count"}}`, "id")},
 		"entitlements": {"id": post("/entitlements", `{"name":"E","integration_type":"feature_flag",
-			"integration_config":{"feature_id":"f","feature_type":"boolean"}}`, "id")},
+			"integration_config":{"feature_id":"f","feature_type":"boolean"}}`, "id"), "file_id": "00000000-0000-4000-8000-000000000001"},
 		"credit-entitlements": {"id": post("/credit-entitlements", `{"name":"Credits","precision":0,"unit":"c","rollover_enabled":false,"overage_enabled":false}`, "id")},
 		"brands":              {"id": post("/brands", `{"name":"Brand"}`, "brand_id")},
 		"webhooks":            {"id": post("/webhooks", `{"url":"https://hooks.example.com/in"}`, "id")},

@@ -52,8 +52,9 @@ type brandArchiveOut struct {
 	MovedToBrandID     *string `json:"moved_to_brand_id"`
 }
 
-func brandResponse(b *catalog.Brand) brandOut {
+func (a *API) brandResponse(b *catalog.Brand) brandOut {
 	out := brandOut{BrandID: b.ID, BusinessID: b.BusinessID, Enabled: b.Enabled, StatementDescriptor: b.StatementDescriptor,
+		Image:               a.imageURL(b.ImageID),
 		VerificationEnabled: b.VerificationEnabled, VerificationStatus: b.VerificationStatus,
 		Description: b.Description, Name: b.Name, ReasonForHold: b.ReasonForHold, SupportEmail: b.SupportEmail, URL: b.URL}
 	if b.ArchivedAt != nil {
@@ -91,7 +92,7 @@ func (a *API) listBrands(w http.ResponseWriter, r *http.Request) error {
 	// Brands are not paged: the whole list.
 	return writeList(w, catalog.Page{Size: catalog.AllRows}, func() (catalog.List[*catalog.Brand], error) {
 		return a.store.ListBrands(r.Context(), face.Tenant(r), catalog.BrandFilter{IncludeArchived: all != nil && *all})
-	}, brandResponse)
+	}, a.brandResponse)
 }
 
 func (a *API) createBrand(w http.ResponseWriter, r *http.Request) error {
@@ -103,7 +104,7 @@ func (a *API) createBrand(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, brandResponse(b))
+	return httpx.WriteJSON(w, http.StatusOK, a.brandResponse(b))
 }
 
 func (a *API) getBrand(w http.ResponseWriter, r *http.Request) error {
@@ -111,7 +112,7 @@ func (a *API) getBrand(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, brandResponse(b))
+	return httpx.WriteJSON(w, http.StatusOK, a.brandResponse(b))
 }
 
 func (a *API) updateBrand(w http.ResponseWriter, r *http.Request) error {
@@ -123,7 +124,7 @@ func (a *API) updateBrand(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, brandResponse(b))
+	return httpx.WriteJSON(w, http.StatusOK, a.brandResponse(b))
 }
 
 func (a *API) archiveBrand(w http.ResponseWriter, r *http.Request) error {

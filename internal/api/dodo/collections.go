@@ -79,7 +79,7 @@ func (a *API) writeCollection(w http.ResponseWriter, r *http.Request, id string)
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, collectionResponse(c, refs))
+	return httpx.WriteJSON(w, http.StatusOK, a.collectionResponse(c, refs))
 }
 
 // memberRefs loads what the member products of groups refer to, so their
@@ -110,7 +110,7 @@ func (a *API) listCollections(w http.ResponseWriter, r *http.Request) error {
 	return writeList(w, f.Page, func() (catalog.List[*catalog.Collection], error) {
 		return a.store.ListCollections(r.Context(), face.Tenant(r), f)
 	}, func(c *catalog.Collection) collectionListItem {
-		return collectionListItem{ID: c.ID, Name: c.Name, Description: c.Description,
+		return collectionListItem{ID: c.ID, Name: c.Name, Description: c.Description, Image: a.imageURL(c.ImageID),
 			ProductsCount: int64(c.ProductsCount), CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt)}
 	})
 }

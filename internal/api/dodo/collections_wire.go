@@ -131,9 +131,10 @@ func groupResponse(g *catalog.CollectionGroup, refs *store.ProductRefs) groupOut
 	return out
 }
 
-func collectionResponse(c *catalog.Collection, refs *store.ProductRefs) collectionOut {
+func (a *API) collectionResponse(c *catalog.Collection, refs *store.ProductRefs) collectionOut {
 	out := collectionOut{
-		ID: c.ID, BrandID: c.BrandID, Name: c.Name, Description: c.Description,
+		Image: a.imageURL(c.ImageID),
+		ID:    c.ID, BrandID: c.BrandID, Name: c.Name, Description: c.Description,
 		CreatedAt: timestamp(c.CreatedAt), UpdatedAt: timestamp(c.UpdatedAt),
 		EffectiveAtOnDowngrade: c.EffectiveAtOnDowngrade, EffectiveAtOnUpgrade: c.EffectiveAtOnUpgrade,
 		OnPaymentFailure: c.OnPaymentFailure, ProrationBillingModeOnDowngrade: c.ProrationOnDowngrade,

@@ -1,6 +1,7 @@
 package dodo_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
+	"github.com/pricebook/pricebook/internal/uploads"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -36,7 +38,21 @@ func newHarness(t testing.TB, st *store.Store) *harness {
 // read cache of the default size.
 func deps(st *store.Store) face.Deps {
 	return face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Reads: httpx.NewReadCache(st, httpx.DefaultReadCacheMB<<20),
-		PublicURL: "http://pricebook.test"}
+		PublicURL: "http://pricebook.test", Uploads: testUploads(st)}
+}
+
+// testUploads is an upload service over memory, its URLs under
+// http://pricebook.test.
+func testUploads(st *store.Store) *uploads.Service {
+	b, err := uploads.OpenBucket(context.Background(), "mem://", "")
+	if err != nil {
+		panic(err)
+	}
+	up, err := uploads.New(context.Background(), st, b, uploads.Config{PublicURL: "http://pricebook.test"})
+	if err != nil {
+		panic(err)
+	}
+	return up
 }
 
 type response struct {

@@ -35,13 +35,14 @@ func (a *API) createEntitlement(w http.ResponseWriter, r *http.Request) error {
 	if err := a.store.CreateEntitlement(r.Context(), face.Tenant(r), e); err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, entitlementResponse(e))
+	return httpx.WriteJSON(w, http.StatusOK, a.entitlementResponse(e))
 }
 
 // newConfig maps integration_config for integration type t, recording what
 // the shape lacks. It returns legacy_file_ids apart, since that field is
-// tri-state on PATCH. File uploads are not implemented, so every file id
-// names a file that does not exist.
+// tri-state on PATCH. Legacy file ids name nothing (that flow is not
+// served); digital_file_ids must name files uploaded to the entitlement
+// (POST /entitlements/{id}/files), which the store checks.
 func newConfig(pr *catalog.Problems, in *configIn, t string) (catalog.IntegrationConfig, catalog.Opt[[]string]) {
 	c := catalog.IntegrationConfig{
 		FeatureID: in.FeatureID, FeatureType: in.FeatureType, TargetID: in.TargetID, Permission: in.Permission,
@@ -58,10 +59,9 @@ func newConfig(pr *catalog.Problems, in *configIn, t string) (catalog.Integratio
 	const path = "integration_config."
 	if in.DigitalFileIDs == nil {
 		pr.Add(path+"digital_file_ids", "is required for digital_files (send [] for none)")
-	} else if ids := *in.DigitalFileIDs; len(ids) > 0 {
-		pr.Add(path+"digital_file_ids", "file %s does not exist", ids[0])
 	} else {
-		c.DigitalFileIDs = []string{}
+		// The store checks that each names a file of the entitlement.
+		c.DigitalFileIDs = append([]string{}, *in.DigitalFileIDs...)
 	}
 	if len(in.LegacyFileIDs) > 0 {
 		var ids []string
@@ -84,7 +84,7 @@ func (a *API) getEntitlement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, entitlementResponse(e))
+	return httpx.WriteJSON(w, http.StatusOK, a.entitlementResponse(e))
 }
 
 func (a *API) listEntitlements(w http.ResponseWriter, r *http.Request) error {
@@ -98,7 +98,7 @@ func (a *API) listEntitlements(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeList(w, f.Page, func() (catalog.List[*catalog.Entitlement], error) {
 		return a.store.ListEntitlements(r.Context(), face.Tenant(r), f)
-	}, entitlementResponse)
+	}, a.entitlementResponse)
 }
 
 // updateEntitlement applies a PATCH. A null leaves a field unchanged; a new
@@ -127,7 +127,7 @@ func (a *API) updateEntitlement(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, entitlementResponse(e))
+	return httpx.WriteJSON(w, http.StatusOK, a.entitlementResponse(e))
 }
 
 func (a *API) deleteEntitlement(w http.ResponseWriter, r *http.Request) error {

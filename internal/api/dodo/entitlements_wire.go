@@ -93,21 +93,21 @@ type (
 	}
 )
 
-func entitlementResponse(e *catalog.Entitlement) entitlementOut {
+func (a *API) entitlementResponse(e *catalog.Entitlement) entitlementOut {
 	return entitlementOut{ID: e.ID, BusinessID: e.BusinessID, Name: e.Name, Description: e.Description,
-		IntegrationType: e.IntegrationType, IntegrationConfig: configResponse(e.IntegrationType, &e.Config),
+		IntegrationType: e.IntegrationType, IntegrationConfig: a.configResponse(e.IntegrationType, &e.Config),
 		IsActive: true, Metadata: e.Metadata, CreatedAt: timestamp(e.CreatedAt), UpdatedAt: timestamp(e.UpdatedAt)}
 }
 
 // entitlementSummary is ProductEntitlementSummary, as products show it.
-func entitlementSummary(e *catalog.Entitlement) entitlementSummaryOut {
+func (a *API) entitlementSummary(e *catalog.Entitlement) entitlementSummaryOut {
 	return entitlementSummaryOut{ID: e.ID, Name: e.Name, Description: e.Description, IntegrationType: e.IntegrationType,
-		IntegrationConfig: configResponse(e.IntegrationType, &e.Config)}
+		IntegrationConfig: a.configResponse(e.IntegrationType, &e.Config)}
 }
 
-// configResponse renders a config with exactly its variant's keys. File
-// uploads are not implemented, so a digital_files entitlement lists none.
-func configResponse(t string, c *catalog.IntegrationConfig) any {
+// configResponse renders a config with exactly its variant's keys; a
+// digital_files entitlement's files with fresh signed download URLs.
+func (a *API) configResponse(t string, c *catalog.IntegrationConfig) any {
 	s := func(p *string) string {
 		if p == nil {
 			return ""
@@ -130,7 +130,7 @@ func configResponse(t string, c *catalog.IntegrationConfig) any {
 	case "notion":
 		return notionOut{NotionTemplateID: s(c.NotionTemplateID)}
 	case "digital_files":
-		return digitalFilesOut{DigitalFiles: deliveryOut{ExternalURL: c.ExternalURL, Instructions: c.Instructions, Files: []fileOut{}}}
+		return digitalFilesOut{DigitalFiles: deliveryOut{ExternalURL: c.ExternalURL, Instructions: c.Instructions, Files: a.filesOut(c.Files)}}
 	case "license_key":
 		return licenseKeyOut{ActivationMessage: c.ActivationMessage, ActivationsLimit: c.ActivationsLimit,
 			DurationCount: c.DurationCount, DurationInterval: c.DurationInterval, FulfillmentMode: c.FulfillmentMode}
@@ -140,14 +140,14 @@ func configResponse(t string, c *catalog.IntegrationConfig) any {
 
 // entitlementSummaries renders a product's entitlements in order. Deleted
 // entitlements are invisible everywhere, so they are left out.
-func entitlementSummaries(ids []string, refs *store.ProductRefs) []entitlementSummaryOut {
+func (a *API) entitlementSummaries(ids []string, refs *store.ProductRefs) []entitlementSummaryOut {
 	out := []entitlementSummaryOut{}
 	if refs == nil {
 		return out
 	}
 	for _, id := range ids {
 		if e := refs.Entitlements[id]; e != nil {
-			out = append(out, entitlementSummary(e))
+			out = append(out, a.entitlementSummary(e))
 		}
 	}
 	return out

@@ -70,6 +70,7 @@ var wireOf = map[fmt.Stringer]wire{
 	catalog.DiscountTypeUnsupported:     {code: "UNSUPPORTED_DISCOUNT_TYPE"},
 	catalog.PercentageOverFull:          {code: "INVALID_PERCENTAGE"},
 	catalog.CurrencyOptionInvalid:       {code: "DISCOUNT_CURRENCY_OPTION_INVALID"},
+	catalog.NotDigitalFiles:             {code: "ENTITLEMENT_NOT_DIGITAL_FILES"},
 
 	catalog.PricingModeRequired:          {code: "PRODUCT_PRICING_MODE_REQUIRED"},
 	catalog.LocalizedPriceTaken:          {code: "LOCALIZED_PRICE_ALREADY_EXISTS"},
@@ -110,6 +111,7 @@ var wireOf = map[fmt.Stringer]wire{
 	httpx.GatewayTimeout:        {code: "GATEWAY_TIMEOUT"},
 	httpx.FaultInvalid:          {code: "INVALID_FAULT"},     // Pricebook's own (test mode)
 	httpx.FaultForbidden:        {code: "FAULT_NOT_ALLOWED"}, // Pricebook's own (test mode)
+	httpx.UploadTooLarge:        {code: "FILE_TOO_LARGE"},
 }
 
 // writeError writes err in the Dodo envelope. Internal errors are logged

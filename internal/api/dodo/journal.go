@@ -30,7 +30,7 @@ func (a *API) registerRenderers() {
 			if err != nil {
 				return nil, err
 			}
-			return json.Marshal(productResponse(p, refs))
+			return json.Marshal(a.productResponse(p, refs))
 		},
 		"product_collection": func(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
 			c, ok := ch.Object.(*catalog.Collection) // handed over with its groups
@@ -50,13 +50,13 @@ func (a *API) registerRenderers() {
 			if err != nil {
 				return nil, err
 			}
-			return json.Marshal(collectionResponse(c, refs))
+			return json.Marshal(a.collectionResponse(c, refs))
 		},
-		"addon":              renderAs(a.store.GetAddon, addonResponse),
+		"addon":              renderAs(a.store.GetAddon, a.addonResponse),
 		"meter":              renderAs(a.store.GetMeter, meterResponse),
-		"entitlement":        renderAs(a.store.GetEntitlement, entitlementResponse),
+		"entitlement":        renderAs(a.store.GetEntitlement, a.entitlementResponse),
 		"credit_entitlement": renderAs(a.store.GetCreditEntitlement, creditResponse),
-		"brand":              renderAs(a.store.GetBrand, brandResponse),
+		"brand":              renderAs(a.store.GetBrand, a.brandResponse),
 		"discount":           renderAs(a.store.GetDiscount, discountResponse),
 		"webhook_endpoint":   renderAs(a.store.GetWebhookEndpoint, webhookResponse),
 		"localized_price":    renderLocalizedPrice,

@@ -30,7 +30,7 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(w, http.StatusOK, productResponse(p, refs))
+	return httpx.WriteJSON(w, http.StatusOK, a.productResponse(p, refs))
 }
 
 func (a *API) getProduct(w http.ResponseWriter, r *http.Request) error {
@@ -50,7 +50,7 @@ func (a *API) renderProduct(r *http.Request, tn catalog.Tenant, id string) (any,
 	if err != nil {
 		return nil, err
 	}
-	return productResponse(p, refs), nil
+	return a.productResponse(p, refs), nil
 }
 
 func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
@@ -71,7 +71,7 @@ func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
 				refs, err = a.store.LoadProductRefs(r.Context(), face.Tenant(r), list.Items)
 			}
 			return list, err
-		}, func(p *catalog.Product) productListItem { return productListItemOf(p, refs) })
+		}, func(p *catalog.Product) productListItem { return a.productListItemOf(p, refs) })
 		return listOut[productListItem]{Items: items}, err
 	})
 }
@@ -191,9 +191,8 @@ func newProductPatch(pr *catalog.Problems, in *productIn, present map[string]jso
 			u.PricingMode = catalog.Some(*in.PricingMode)
 		}
 	}
-	if in.ImageID != nil {
-		pr.Add("image_id", "image %s does not exist", *in.ImageID)
-	}
+	// The store checks that the image was uploaded for this product.
+	u.ImageID = in.ImageID
 	if in.CreditEntitlements != nil {
 		g := newCreditGrants(pr, *in.CreditEntitlements)
 		u.CreditEntitlements = &g
@@ -369,8 +368,9 @@ func newPrice(pr *catalog.Problems, path string, in *priceIn) catalog.Price {
 
 // productResponse renders a product; references render from refs, the
 // referenced objects as they are now.
-func productResponse(p *catalog.Product, refs *store.ProductRefs) productOut {
+func (a *API) productResponse(p *catalog.Product, refs *store.ProductRefs) productOut {
 	out := productOut{
+		Image:                       a.imageURL(p.ImageID),
 		ProductID:                   p.ID,
 		BusinessID:                  p.BusinessID,
 		BrandID:                     p.BrandID,
@@ -384,7 +384,7 @@ func productResponse(p *catalog.Product, refs *store.ProductRefs) productOut {
 		Metadata:                    p.Metadata,
 		Addons:                      p.Addons,
 		CreditEntitlements:          creditMappings(p.CreditEntitlements, refs),
-		Entitlements:                entitlementSummaries(p.Entitlements, refs),
+		Entitlements:                a.entitlementSummaries(p.Entitlements, refs),
 		LicenseKeyEnabled:           p.LicenseKeyEnabled,
 		LicenseKeyActivationMessage: p.LicenseKeyActivationMessage,
 		LicenseKeyActivationsLimit:  p.LicenseKeyActivationsLimit,
@@ -400,8 +400,9 @@ func productResponse(p *catalog.Product, refs *store.ProductRefs) productOut {
 	return out
 }
 
-func productListItemOf(p *catalog.Product, refs *store.ProductRefs) productListItem {
+func (a *API) productListItemOf(p *catalog.Product, refs *store.ProductRefs) productListItem {
 	return productListItem{
+		Image:        a.imageURL(p.ImageID),
 		ProductID:    p.ID,
 		BusinessID:   p.BusinessID,
 		Name:         &p.Name,
@@ -411,7 +412,7 @@ func productListItemOf(p *catalog.Product, refs *store.ProductRefs) productListI
 		IsRecurring:  p.Price.IsRecurring(),
 		TaxCategory:  p.TaxCategory,
 		Metadata:     p.Metadata,
-		Entitlements: entitlementSummaries(p.Entitlements, refs),
+		Entitlements: a.entitlementSummaries(p.Entitlements, refs),
 		Currency:     p.Price.Currency,
 		Price:        p.Price.Headline(),
 		PriceDetail:  priceWithRefs(&p.Price, refs),

@@ -10,6 +10,7 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/uploads"
 )
 
 // API is the Dodo Payments face over the store.
@@ -17,6 +18,9 @@ type API struct {
 	*face.Handler
 	store *store.Store
 	log   *slog.Logger
+	// uploads issues upload URLs and renders image and download URLs;
+	// nil answers upload routes with an internal error.
+	uploads *uploads.Service
 	// reads caches rendered product reads while the data is unchanged.
 	reads *httpx.ReadCache
 	// public is the public base URL short links point at.
@@ -25,7 +29,7 @@ type API struct {
 
 // New returns the Dodo face with its routes mounted on the face kit.
 func New(d face.Deps) *API {
-	a := &API{store: d.Store, log: d.Log, reads: d.Reads, public: d.PublicURL}
+	a := &API{store: d.Store, log: d.Log, reads: d.Reads, public: d.PublicURL, uploads: d.Uploads}
 	a.Handler = face.New(d, face.Spec{
 		Name:         "dodo",
 		Routes:       a.Routes(),
@@ -53,6 +57,8 @@ func New(d face.Deps) *API {
 // (PUT /products/{id}/images, /addons/{id}/images, /brands/{id}/images,
 // entitlement files), credit grants and balances. GET /products/short_links
 // is more specific than GET /products/{id}, so it wins.
+// match the same path. Not served yet: short links, credit grants and
+// balances. Upload URLs and image URLs are served by internal/uploads.
 func (a *API) Routes() []face.Route {
 	return []face.Route{
 		{Pattern: "GET /products", Handler: a.listProducts},
@@ -68,6 +74,8 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "DELETE /products/{product_id}/localized-prices/{id}", Handler: a.archiveLocalizedPrice},
 		{Pattern: "GET /products/short_links", Handler: a.listShortLinks},
 		{Pattern: "POST /products/{id}/short_links", Handler: a.createShortLink},
+		{Pattern: "PUT /products/{id}/images", Handler: a.uploadImage("product")},
+		{Pattern: "PUT /products/{id}/files", Handler: a.updateFiles},
 
 		{Pattern: "GET /product-collections", Handler: a.listCollections},
 		{Pattern: "POST /product-collections", Handler: a.createCollection},
@@ -75,6 +83,7 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "PATCH /product-collections/{id}", Handler: a.updateCollection},
 		{Pattern: "DELETE /product-collections/{id}", Handler: a.archiveCollection},
 		{Pattern: "POST /product-collections/{id}/unarchive", Handler: a.unarchiveCollection},
+		{Pattern: "PUT /product-collections/{id}/images", Handler: a.uploadImage("product_collection")},
 		{Pattern: "POST /product-collections/{id}/groups", Handler: a.createGroup},
 		{Pattern: "PATCH /product-collections/{id}/groups/{group_id}", Handler: a.updateGroup},
 		{Pattern: "DELETE /product-collections/{id}/groups/{group_id}", Handler: a.deleteGroup},
@@ -86,6 +95,7 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "POST /addons", Handler: a.createAddon},
 		{Pattern: "GET /addons/{id}", Handler: a.getAddon},
 		{Pattern: "PATCH /addons/{id}", Handler: a.updateAddon},
+		{Pattern: "PUT /addons/{id}/images", Handler: a.uploadImage("addon")},
 
 		{Pattern: "GET /meters", Handler: a.listMeters},
 		{Pattern: "POST /meters", Handler: a.createMeter},
@@ -98,6 +108,8 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /entitlements/{id}", Handler: a.getEntitlement},
 		{Pattern: "PATCH /entitlements/{id}", Handler: a.updateEntitlement},
 		{Pattern: "DELETE /entitlements/{id}", Handler: a.deleteEntitlement},
+		{Pattern: "POST /entitlements/{id}/files", Handler: a.uploadEntitlementFile, MaxBody: catalog.MaxFileBytes},
+		{Pattern: "DELETE /entitlements/{id}/files/{file_id}", Handler: a.deleteEntitlementFile},
 
 		{Pattern: "GET /credit-entitlements", Handler: a.listCredits},
 		{Pattern: "POST /credit-entitlements", Handler: a.createCredit},
@@ -110,6 +122,7 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "POST /brands", Handler: a.createBrand},
 		{Pattern: "GET /brands/{id}", Handler: a.getBrand},
 		{Pattern: "PATCH /brands/{id}", Handler: a.updateBrand},
+		{Pattern: "PUT /brands/{id}/images", Handler: a.uploadImage("brand")},
 		{Pattern: "POST /brands/{id}/archive", Handler: a.archiveBrand},
 
 		{Pattern: "GET /discounts", Handler: a.listDiscounts},
@@ -143,7 +156,7 @@ func bearer(r *http.Request) (string, bool) {
 var pathObject = map[string]string{
 	"products": "Product", "product-collections": "Product collection", "groups": "Group", "items": "Item",
 	"addons": "Addon", "meters": "Meter", "entitlements": "Entitlement", "credit-entitlements": "Credit entitlement",
-	"brands": "Brand", "discounts": "Discount", "code": "Discount code", "webhooks": "Webhook",
+	"brands": "Brand", "discounts": "Discount", "code": "Discount code", "webhooks": "Webhook", "files": "File",
 	"localized-prices": "Localized price",
 }
 

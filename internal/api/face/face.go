@@ -18,6 +18,7 @@ import (
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/metrics"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/uploads"
 )
 
 // MaxBodyBytes caps every request body.
@@ -42,6 +43,9 @@ type Deps struct {
 	// characters that is no issued key open its own business and test-mode
 	// key on first use (serve --open-test-keys; store.AuthenticateOpen).
 	OpenTestKeys bool
+	// Uploads issues upload URLs and renders image and download URLs;
+	// nil is none (upload routes fail).
+	Uploads *uploads.Service
 	// Done is closed when the server begins to shut down, so that answers
 	// that last (event streams) end and the server can drain; nil never
 	// closes.
@@ -58,6 +62,9 @@ type Route struct {
 	// Errors writes the route's errors when they take another envelope
 	// than the face's (Spec.Errors); nil for the face's.
 	Errors httpx.ErrorWriter
+	// MaxBody caps the route's body instead of MaxBodyBytes (a file
+	// upload's); 0 is MaxBodyBytes.
+	MaxBody int64
 }
 
 // Spec is what a face tells the kit: its route table, its envelope, how
@@ -134,14 +141,18 @@ func New(d Deps, s Spec) *Handler {
 		if ew == nil {
 			ew = s.Errors
 		}
-		var route http.Handler = httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler)))
+		limit := rt.MaxBody
+		if limit <= 0 {
+			limit = MaxBodyBytes
+		}
+		var route http.Handler = httpx.LimitBody(limit, httpx.Adapt(ew, h.authenticate(rt.Pattern, ew, h.checkText(rt.Pattern, rt.Handler))))
 		if h.inspector != nil {
 			route = h.inspect(route)
 		}
 		h.mux.Handle(rt.Pattern, d.Metrics.Instrument(s.Name, rt.Pattern, route))
 	}
-	h.mux.Handle("/", d.Metrics.Instrument(s.Name, "unmatched", httpx.Adapt(s.Errors, h.unmatched)))
-	h.serve = httpx.Recover(d.Log, s.Errors, httpx.LimitBody(MaxBodyBytes, http.HandlerFunc(h.route)))
+	h.mux.Handle("/", d.Metrics.Instrument(s.Name, "unmatched", httpx.LimitBody(MaxBodyBytes, httpx.Adapt(s.Errors, h.unmatched))))
+	h.serve = httpx.Recover(d.Log, s.Errors, http.HandlerFunc(h.route))
 	return h
 }
 
