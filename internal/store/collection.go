@@ -204,10 +204,16 @@ func (s *Store) loadGroups(ctx context.Context, t *tx, collectionID string) ([]c
 	return s.loadGroupsWhere(ctx, t, "collection_id = ?", "i.collection_id = ?", collectionID)
 }
 
-// loadGroupsWhere loads the groups matching groupCond (on
-// collection_groups) in order, with their memberships matching itemCond (on
-// collection_items i) and products; both conditions take arg.
+// loadGroupsWhere is loadGroupsFrom for memberships of any collection.
 func (s *Store) loadGroupsWhere(ctx context.Context, t *tx, groupCond, itemCond, arg string) ([]catalog.CollectionGroup, error) {
+	return s.loadGroupsFrom(ctx, t, groupCond, itemCond, arg, false)
+}
+
+// loadGroupsFrom loads the groups matching groupCond (on
+// collection_groups) in order, with their memberships matching itemCond (on
+// collection_items i) and products; both conditions take arg. active says
+// the memberships are all active (loadItems).
+func (s *Store) loadGroupsFrom(ctx context.Context, t *tx, groupCond, itemCond, arg string, active bool) ([]catalog.CollectionGroup, error) {
 	rows, err := t.query(ctx, "SELECT id, name, status FROM collection_groups WHERE "+groupCond+" ORDER BY position, id", arg)
 	if err != nil {
 		return nil, err
@@ -228,7 +234,7 @@ func (s *Store) loadGroupsWhere(ctx context.Context, t *tx, groupCond, itemCond,
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	items, err := s.loadItems(ctx, t, itemCond, arg)
+	items, err := s.loadItems(ctx, t, itemCond, active, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -244,13 +250,19 @@ type groupItem struct {
 	groupID string
 }
 
-// loadItems loads the memberships matching cond (on collection_items i,
-// with one argument) in group order, each with its product as it is now.
-func (s *Store) loadItems(ctx context.Context, t *tx, cond string, args ...any) ([]groupItem, error) {
-	rows, err := t.query(ctx, `SELECT i.id, i.group_id, i.status, `+productColumns+`
+// loadItems loads the memberships matching cond (on collection_items i)
+// in group order, each with its product as it is now. When active, every
+// membership matched is active, so each product's collection is the
+// membership's own and the join that finds it is left out.
+func (s *Store) loadItems(ctx context.Context, t *tx, cond string, active bool, args ...any) ([]groupItem, error) {
+	from := `SELECT i.id, i.group_id, i.status, ` + productColumns + `
 		FROM collection_items i JOIN products p ON p.id = i.product_id
-		LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE
-		WHERE `+cond+` ORDER BY i.group_id, i.position, i.id`, args...)
+		LEFT JOIN collection_items ci ON ci.product_id = p.id AND ci.active = TRUE`
+	if active {
+		from = `SELECT i.id, i.group_id, i.status, p.id, p.business_id, p.brand_id, p.archived, p.created_at, p.updated_at, p.doc, i.collection_id
+		FROM collection_items i JOIN products p ON p.id = i.product_id`
+	}
+	rows, err := t.query(ctx, from+` WHERE `+cond+` ORDER BY i.group_id, i.position, i.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -281,49 +293,5 @@ func (s *Store) loadItems(ctx context.Context, t *tx, cond string, args ...any) 
 // each product's collection is this one and the join that finds it is
 // left out.
 func (s *Store) loadActiveGroups(ctx context.Context, t *tx, collectionID string) ([]catalog.CollectionGroup, error) {
-	rows, err := t.query(ctx, "SELECT id, name, status FROM collection_groups WHERE collection_id = ? ORDER BY position, id", collectionID)
-	if err != nil {
-		return nil, err
-	}
-	groups := []catalog.CollectionGroup{}
-	index := map[string]int{}
-	for rows.Next() {
-		var g catalog.CollectionGroup
-		if err := rows.Scan(&g.ID, &g.Name, &g.Status); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		g.Items = []catalog.CollectionItem{}
-		index[g.ID] = len(groups)
-		groups = append(groups, g)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	items, err := t.query(ctx, `SELECT i.id, i.group_id, i.status, p.id, p.business_id, p.brand_id, p.archived, p.created_at, p.updated_at, p.doc, i.collection_id
-		FROM collection_items i JOIN products p ON p.id = i.product_id
-		WHERE i.collection_id = ? ORDER BY i.group_id, i.position, i.id`, collectionID)
-	if err != nil {
-		return nil, err
-	}
-	defer items.Close()
-	for items.Next() {
-		var it catalog.CollectionItem
-		var groupID string
-		var p catalog.Product
-		var created, updated int64
-		var doc string
-		if err := items.Scan(&it.ID, &groupID, &it.Status, &p.ID, &p.BusinessID, &p.BrandID, &p.Archived,
-			&created, &updated, &doc, &p.CollectionID); err != nil {
-			return nil, err
-		}
-		if it.Product, err = s.decoded.decode(&p, created, updated, doc); err != nil {
-			return nil, err
-		}
-		it.ProductID = it.Product.ID
-		g := &groups[index[groupID]]
-		g.Items = append(g.Items, it)
-	}
-	return groups, items.Err()
+	return s.loadGroupsFrom(ctx, t, "collection_id = ?", "i.collection_id = ?", collectionID, true)
 }

@@ -278,7 +278,7 @@ func (s *Store) AddItems(ctx context.Context, tn catalog.Tenant, collectionID, g
 	}
 	var out []catalog.CollectionItem
 	err = s.db.read(ctx, func(ctx context.Context, t *tx) error {
-		items, err := s.loadItems(ctx, t, "i.id IN ("+placeholders(len(added))+")", args...)
+		items, err := s.loadItems(ctx, t, "i.id IN ("+placeholders(len(added))+")", false, args...)
 		for _, it := range items {
 			out = append(out, it.CollectionItem)
 		}
