@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
@@ -19,8 +20,16 @@ import (
 // faultSnapshotTTL bounds how stale the matching snapshot may be.
 const faultSnapshotTTL = 250 * time.Millisecond
 
+// faultSnapshot is read on every test-mode request, so reading it takes
+// no lock: one request refreshes a stale snapshot while the others go on
+// with it.
 type faultSnapshot struct {
-	mu    sync.Mutex
+	cur     atomic.Pointer[faultRulesAt] // nil: read again before use
+	refresh sync.Mutex
+	gen     atomic.Uint64 // moved by each forget, so a read begun before one is not kept
+}
+
+type faultRulesAt struct {
 	at    time.Time
 	rules map[catalog.Tenant][]*catalog.FaultRule
 }
@@ -124,17 +133,29 @@ func (s *Store) DeleteFaultRules(ctx context.Context, tn catalog.Tenant, id stri
 // from a snapshot at most faultSnapshotTTL old.
 func (s *Store) FaultRules(ctx context.Context, tn catalog.Tenant) ([]*catalog.FaultRule, error) {
 	f := &s.faults
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	now := time.Now()
-	if f.rules == nil || now.Sub(f.at) > faultSnapshotTTL {
-		rules, err := s.liveFaultRules(ctx)
-		if err != nil {
-			return nil, err
-		}
-		f.rules, f.at = rules, now
+	c := f.cur.Load()
+	if c != nil && time.Since(c.at) <= faultSnapshotTTL {
+		return c.rules[tn], nil
 	}
-	return f.rules[tn], nil
+	if c != nil && !f.refresh.TryLock() {
+		return c.rules[tn], nil // another request is reading it again
+	}
+	if c == nil {
+		f.refresh.Lock()
+	}
+	defer f.refresh.Unlock()
+	if now := f.cur.Load(); now != nil && now != c && time.Since(now.at) <= faultSnapshotTTL {
+		return now.rules[tn], nil // read again while this one waited
+	}
+	began, gen := time.Now(), f.gen.Load()
+	rules, err := s.liveFaultRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.gen.Load() == gen {
+		f.cur.Store(&faultRulesAt{at: began, rules: rules})
+	}
+	return rules[tn], nil
 }
 
 func (s *Store) liveFaultRules(ctx context.Context) (map[catalog.Tenant][]*catalog.FaultRule, error) {
@@ -156,9 +177,8 @@ func (s *Store) liveFaultRules(ctx context.Context) (map[catalog.Tenant][]*catal
 }
 
 func (s *Store) forgetFaultRules() {
-	s.faults.mu.Lock()
-	s.faults.rules = nil
-	s.faults.mu.Unlock()
+	s.faults.gen.Add(1)
+	s.faults.cur.Store(nil)
 }
 
 // FireFaultRule counts one fire of a rule and reports whether it may
