@@ -41,11 +41,21 @@ type Inspected struct {
 	IdempotencyKey string
 	Fault          string // what Pricebook-Fault-Applied named; "" for none
 	RequestHeaders map[string]string
-	RequestBody    string
-	RequestCut     bool // the body was longer than InspectBodyBytes
-	ResponseBody   string
-	ResponseCut    bool
+	// The bodies as they came, their first InspectBodyBytes: redacted
+	// when read (Bodies), not on the request's path.
+	Request, Response Body
 }
+
+// Body is a body's first InspectBodyBytes, its length and type.
+type Body struct {
+	Kept  []byte
+	Total int64
+	Type  string
+}
+
+// Redacted returns the body as the inspector shows it (RedactBody) and
+// whether it was cut.
+func (b Body) Redacted() (string, bool) { return RedactBody(b.Kept, b.Total, b.Type) }
 
 // Inspector holds the recent requests of each tenant.
 type Inspector struct {
@@ -66,7 +76,7 @@ func NewInspector(budget int) *Inspector {
 	return &Inspector{tenants: map[catalog.Tenant]*inspectRing{}, budget: budget}
 }
 
-func (q *Inspected) size() int { return len(q.RequestBody) + len(q.ResponseBody) + inspectOverhead }
+func (q *Inspected) size() int { return len(q.Request.Kept) + len(q.Response.Kept) + inspectOverhead }
 
 // Add keeps q for tn, dropping the tenant's oldest request over
 // InspectPerTenant, and the least recently active tenants' oldest ones

@@ -22,7 +22,7 @@ func TestInspectorBounds(t *testing.T) {
 	if len(all) != 100 || more || all[0].RequestID != fmt.Sprint("a", InspectPerTenant+9) {
 		t.Fatalf("after the budget: %d kept, newest %s", len(all), all[0].RequestID)
 	}
-	in.Add(b, &Inspected{RequestID: "b0", RequestBody: strings.Repeat("x", 100)})
+	in.Add(b, &Inspected{RequestID: "b0", Request: Body{Kept: []byte(strings.Repeat("x", 100))}})
 	if got, _ := in.List(a, "", 1000); len(got) != 98 { // b's request took two of a's places
 		t.Errorf("a keeps %d after b's request", len(got))
 	}
@@ -31,14 +31,14 @@ func TestInspectorBounds(t *testing.T) {
 	if !more || len(next) != 10 || next[0].RequestID == page[9].RequestID {
 		t.Errorf("pages: %v then %v", page[9].RequestID, next[0].RequestID)
 	}
-	if q, ok := in.Get(b, "b0"); !ok || q.RequestBody == "" {
+	if q, ok := in.Get(b, "b0"); !ok || len(q.Request.Kept) == 0 {
 		t.Errorf("get: %v %v", q, ok)
 	}
 	if _, ok := in.Get(b, "a1"); ok {
 		t.Errorf("another tenant's request")
 	}
 	in.Reset(a)
-	if got, _ := in.List(a, "", 10); len(got) != 0 || in.bytes != (&Inspected{RequestBody: strings.Repeat("x", 100)}).size() {
+	if got, _ := in.List(a, "", 10); len(got) != 0 || in.bytes != (&Inspected{Request: Body{Kept: []byte(strings.Repeat("x", 100))}}).size() {
 		t.Errorf("after reset: %d, %d bytes", len(got), in.bytes)
 	}
 }

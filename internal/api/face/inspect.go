@@ -37,9 +37,9 @@ func (h *Handler) inspect(next http.Handler) http.Handler {
 			Query: r.URL.RawQuery, Status: cw.Status, Duration: time.Since(start), IdempotencyKey: r.Header.Get("Idempotency-Key"),
 			Fault: w.Header().Get(FaultAppliedHeader), RequestHeaders: headers}
 		b, n := reqBody()
-		q.RequestBody, q.RequestCut = httpx.RedactBody(b, n, r.Header.Get("Content-Type"))
+		q.Request = httpx.Body{Kept: b, Total: n, Type: r.Header.Get("Content-Type")}
 		b, n = cw.Body()
-		q.ResponseBody, q.ResponseCut = httpx.RedactBody(b, n, w.Header().Get("Content-Type"))
+		q.Response = httpx.Body{Kept: b, Total: n, Type: w.Header().Get("Content-Type")}
 		h.inspector.Add(rec.tenant, q)
 	})
 }

@@ -37,8 +37,10 @@ func requestResponse(q *httpx.Inspected, full bool) requestOut {
 	}
 	if full {
 		out.RequestHeaders = q.RequestHeaders
-		out.RequestBody, out.RequestCut = &q.RequestBody, &q.RequestCut
-		out.ResponseBody, out.ResponseCut = &q.ResponseBody, &q.ResponseCut
+		req, reqCut := q.Request.Redacted()
+		res, resCut := q.Response.Redacted()
+		out.RequestBody, out.RequestCut = &req, &reqCut
+		out.ResponseBody, out.ResponseCut = &res, &resCut
 	}
 	return out
 }
