@@ -328,7 +328,7 @@ func housekeep(ctx context.Context, st *store.Store, up *uploads.Service, logger
 		if retention <= 0 {
 			continue
 		}
-		if n, err := st.PruneEvents(ctx, time.Now().Add(-retention)); err != nil && ctx.Err() == nil {
+		if n, err := st.PruneEvents(ctx, retention); err != nil && ctx.Err() == nil {
 			logger.Warn("pruning journal events", "err", err)
 		} else if n > 0 {
 			logger.Info("pruned journal events", "count", n)

@@ -29,7 +29,7 @@ func (s *Store) CreateAddon(ctx context.Context, tn catalog.Tenant, a *catalog.A
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	a.ID, a.BusinessID, a.CreatedAt, a.UpdatedAt = s.NewID("adn_"), tn.BusinessID, now, now
 	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "addon.created", Kind: "addon", ID: a.ID, Object: a})
 	if err != nil {
@@ -85,7 +85,7 @@ func (s *Store) UpdateAddon(ctx context.Context, tn catalog.Tenant, id string, u
 		if err := pr.Err(); err != nil {
 			return err
 		}
-		a.UpdatedAt = s.now()
+		a.UpdatedAt = s.nowIn(ctx, tn)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "addon.updated", Kind: "addon", ID: id, Object: a},
 			`UPDATE addons SET name = ?, description = ?, price = ?, currency = ?, tax_category = ?,
 			image_id = ?, updated_at = ? WHERE id = ?`,

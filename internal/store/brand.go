@@ -64,7 +64,7 @@ func (s *Store) CreateBrand(ctx context.Context, tn catalog.Tenant, u *catalog.B
 	if err := s.validateBrandPatch(ctx, nil, tn, nil, u); err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	b := &catalog.Brand{ID: s.NewID("brnd_"), BusinessID: tn.BusinessID, Enabled: true, VerificationEnabled: true,
 		VerificationStatus: catalog.VerificationReview, CreatedAt: now, UpdatedAt: now}
 	u.Apply(b)
@@ -168,7 +168,7 @@ func (s *Store) UpdateBrand(ctx context.Context, tn catalog.Tenant, id string, u
 			return err
 		}
 		u.Apply(b)
-		b.UpdatedAt = s.now()
+		b.UpdatedAt = s.nowIn(ctx, tn)
 		doc, err := brandDocOf(b)
 		if err != nil {
 			return err

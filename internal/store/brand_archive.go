@@ -33,7 +33,7 @@ func (s *Store) ArchiveBrand(ctx context.Context, tn catalog.Tenant, id, moveTo 
 		case b.ArchivedAt != nil:
 			return catalog.Errorf(catalog.KindConflict, catalog.BrandAlreadyArchived, "Brand %s is already archived", id)
 		}
-		now := s.now()
+		now := s.nowIn(ctx, tn)
 		res.ArchivedAt = now
 		if moveTo == "" {
 			if err := s.checkNothingToMove(ctx, t, tn, id); err != nil {

@@ -36,7 +36,7 @@ func (s *Store) CreateCollection(ctx context.Context, tn catalog.Tenant, c *cata
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	c.ID = s.NewID("pdc_")
 	c.BusinessID = tn.BusinessID
 	if c.BrandID == "" {

@@ -70,7 +70,7 @@ func (s *Store) UpdateCollection(ctx context.Context, tn catalog.Tenant, id stri
 			effective_at_on_downgrade = ?, effective_at_on_upgrade = ?, on_payment_failure = ?,
 			proration_billing_mode_on_downgrade = ?, proration_billing_mode_on_upgrade = ?, updated_at = ?
 			WHERE id = ?`, c.BrandID, c.Name, c.Description, c.ImageID, c.EffectiveAtOnDowngrade, c.EffectiveAtOnUpgrade,
-			c.OnPaymentFailure, c.ProrationOnDowngrade, c.ProrationOnUpgrade, micros(s.now()), id)
+			c.OnPaymentFailure, c.ProrationOnDowngrade, c.ProrationOnUpgrade, micros(s.nowIn(ctx, tn)), id)
 	}))
 }
 
@@ -89,7 +89,7 @@ func (s *Store) ArchiveCollection(ctx context.Context, tn catalog.Tenant, id str
 			return err
 		}
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.archived", Kind: "product_collection", ID: id},
-			"UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.now()), id)
+			"UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", true, micros(s.nowIn(ctx, tn)), id)
 	}))
 }
 
@@ -142,7 +142,7 @@ func (s *Store) UnarchiveCollection(ctx context.Context, tn catalog.Tenant, id s
 			return err
 		}
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "product_collection.unarchived", Kind: "product_collection", ID: id},
-			"UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", false, micros(s.now()), id)
+			"UPDATE product_collections SET archived = ?, updated_at = ? WHERE id = ?", false, micros(s.nowIn(ctx, tn)), id)
 	})
 	if err := s.membershipError(ctx, tn, id, nil, err); err != nil {
 		return nil, wrap("UnarchiveCollection", err)

@@ -184,7 +184,7 @@ func (s *Store) UpdateGroup(ctx context.Context, tn catalog.Tenant, collectionID
 // (it read the whole collection back on the SQLite writer for every
 // group and item change).
 func (s *Store) touchCollection(ctx context.Context, t *tx, tn catalog.Tenant, c *catalog.Collection, detail string) error {
-	at := micros(s.now())
+	at := micros(s.nowIn(ctx, tn))
 	if _, err := t.exec(ctx, "UPDATE product_collections SET updated_at = ? WHERE id = ?", at, c.ID); err != nil {
 		return err
 	}

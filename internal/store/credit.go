@@ -38,7 +38,7 @@ func (s *Store) CreateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	c.ID, c.BusinessID, c.Deleted, c.CreatedAt, c.UpdatedAt = s.NewID("cde_"), tn.BusinessID, false, now, now
 	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "credit_entitlement.created", Kind: "credit_entitlement", ID: c.ID, Object: c})
 	if err != nil {
@@ -143,7 +143,7 @@ func (s *Store) UpdateCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 		if err := nameFree(ctx, t, tn, c.Name, id); err != nil {
 			return err
 		}
-		c.UpdatedAt = s.now()
+		c.UpdatedAt = s.nowIn(ctx, tn)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.updated", Kind: "credit_entitlement", ID: id, Object: c},
 			`UPDATE credit_entitlements SET name = ?, description = ?, unit = ?, expires_after_days = ?,
 			rollover_enabled = ?, rollover_percentage = ?, rollover_timeframe_count = ?, rollover_timeframe_interval = ?,
@@ -167,7 +167,7 @@ func (s *Store) DeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant, 
 		if c.Deleted {
 			return catalog.Errorf(catalog.KindGone, catalog.CreditEntitlementDeleted, "Credit entitlement %s is already deleted", id)
 		}
-		c.Deleted, c.UpdatedAt = true, s.now()
+		c.Deleted, c.UpdatedAt = true, s.nowIn(ctx, tn)
 		now := micros(c.UpdatedAt)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.deleted", Kind: "credit_entitlement", ID: id, Object: c},
 			"UPDATE credit_entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
@@ -186,7 +186,7 @@ func (s *Store) UndeleteCreditEntitlement(ctx context.Context, tn catalog.Tenant
 		if !c.Deleted {
 			return catalog.Errorf(catalog.KindConflict, catalog.CreditEntitlementNotDeleted, "Credit entitlement %s is not deleted", id)
 		}
-		c.Deleted, c.UpdatedAt = false, s.now()
+		c.Deleted, c.UpdatedAt = false, s.nowIn(ctx, tn)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "credit_entitlement.undeleted", Kind: "credit_entitlement", ID: id, Object: c},
 			"UPDATE credit_entitlements SET deleted = ?, deleted_at = NULL, updated_at = ? WHERE id = ?", false, micros(c.UpdatedAt), id)
 	}))

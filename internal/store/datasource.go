@@ -33,7 +33,7 @@ func (s *Store) CreateDataSource(ctx context.Context, tn catalog.Tenant, d *cata
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	d.ID = "ds_" + catalog.NewTimeUUID(now)
 	d.Status = catalog.DataSourceStatusIdle
 	d.CreatedAt = now

@@ -93,8 +93,8 @@ func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any) error {
 				continue
 			}
 			params = append(params, river.InsertManyParams{Args: DeliveryArgs{EndpointID: s.id, EventID: row[0].(string),
-				BusinessID: tn.business, Mode: tn.mode, Type: typ, Timestamp: fromMicros(row[9].(int64)),
-				Data: json.RawMessage(row[10].(string))}})
+				BusinessID: tn.business, Mode: tn.mode, Type: typ, Timestamp: fromMicros(row[10].(int64)),
+				Data: json.RawMessage(row[11].(string))}})
 		}
 	}
 	if len(params) == 0 {

@@ -68,7 +68,7 @@ func (s *Store) CreateDiscount(ctx context.Context, tn catalog.Tenant, d *catalo
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	d.ID, d.BusinessID, d.TimesUsed = s.NewID("dsc_"), tn.BusinessID, 0
 	d.CreatedAt, d.UpdatedAt = now, now
 	doc, err := discountDocOf(d)
@@ -180,7 +180,7 @@ func (s *Store) UpdateDiscount(ctx context.Context, tn catalog.Tenant, id string
 				return err
 			}
 		}
-		d.UpdatedAt = s.now()
+		d.UpdatedAt = s.nowIn(ctx, tn)
 		doc, err := discountDocOf(d)
 		if err != nil {
 			return err
@@ -222,7 +222,7 @@ func (s *Store) DeleteDiscount(ctx context.Context, tn catalog.Tenant, id string
 		if err != nil {
 			return err
 		}
-		d.UpdatedAt = s.now()
+		d.UpdatedAt = s.nowIn(ctx, tn)
 		now := micros(d.UpdatedAt)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "discount.deleted", Kind: "discount", ID: id, Object: d},
 			"UPDATE discounts SET deleted_at = ?, updated_at = ? WHERE id = ?", now, now, id)

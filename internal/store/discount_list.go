@@ -24,7 +24,7 @@ func (s *Store) GetDiscountByCode(ctx context.Context, tn catalog.Tenant, code s
 	if err != nil {
 		return nil, wrap("GetDiscountByCode", err)
 	}
-	if err := d.Redeemable(s.now()); err != nil {
+	if err := d.Redeemable(s.nowIn(ctx, tn)); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -57,7 +57,7 @@ func (s *Store) RedeemDiscount(ctx context.Context, tn catalog.Tenant, code stri
 		if d, err = s.lockDiscount(ctx, t, tn, "d.code = ?", catalog.NormalizeCode(code)); err != nil {
 			return err
 		}
-		if err := d.Redeemable(s.now()); err != nil {
+		if err := d.Redeemable(s.nowIn(ctx, tn)); err != nil {
 			return err
 		}
 		d.TimesUsed++
@@ -83,7 +83,7 @@ func (s *Store) ListDiscounts(ctx context.Context, tn catalog.Tenant, f catalog.
 	if f.Active != nil {
 		// Redeemable now: started, not expired, not used up; the same
 		// rule as catalog.Discount.Redeemable.
-		now := micros(s.now())
+		now := micros(s.nowIn(ctx, tn))
 		active := "((d.starts_at IS NULL OR d.starts_at <= ?) AND (d.expires_at IS NULL OR d.expires_at > ?) AND (d.usage_limit IS NULL OR d.times_used < d.usage_limit))"
 		if !*f.Active {
 			active = "NOT " + active

@@ -64,7 +64,7 @@ func (s *Store) CreateEntitlement(ctx context.Context, tn catalog.Tenant, e *cat
 	if err != nil {
 		return wrap("CreateEntitlement", err)
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	e.ID, e.BusinessID, e.CreatedAt, e.UpdatedAt = s.NewID("ent_"), tn.BusinessID, now, now
 	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "entitlement.created", Kind: "entitlement", ID: e.ID, Object: e})
 	if err != nil {
@@ -129,7 +129,7 @@ func (s *Store) UpdateEntitlement(ctx context.Context, tn catalog.Tenant, id str
 		if err != nil {
 			return err
 		}
-		e.UpdatedAt = s.now()
+		e.UpdatedAt = s.nowIn(ctx, tn)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "entitlement.updated", Kind: "entitlement", ID: id, Object: e},
 			"UPDATE entitlements SET name = ?, description = ?, config = ?, metadata = ?, updated_at = ? WHERE id = ?",
 			e.Name, e.Description, config, metadata, micros(e.UpdatedAt), id)
@@ -145,7 +145,7 @@ func (s *Store) DeleteEntitlement(ctx context.Context, tn catalog.Tenant, id str
 		if err != nil {
 			return err
 		}
-		e.UpdatedAt = s.now()
+		e.UpdatedAt = s.nowIn(ctx, tn)
 		now := micros(e.UpdatedAt)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "entitlement.deleted", Kind: "entitlement", ID: id, Object: e},
 			"UPDATE entitlements SET deleted = ?, deleted_at = ?, updated_at = ? WHERE id = ?", true, now, now, id)
@@ -215,7 +215,7 @@ func (s *Store) AddEntitlementFile(ctx context.Context, tn catalog.Tenant, id st
 		if err := fileTargetError(e); err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.nowIn(ctx, tn)
 		up.Tenant, up.Purpose, up.TargetKind, up.TargetID, up.CreatedAt = tn, catalog.UploadFile, "entitlement", id, now
 		if _, err := t.exec(ctx, `INSERT INTO uploads (id, business_id, mode, purpose, target_kind, target_id, file_name, content_type,
 			size, sha256, blob_key, created_at, stored_at, attached_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -268,7 +268,7 @@ func (s *Store) saveEntitlementConfig(ctx context.Context, t *tx, tn catalog.Ten
 	if err != nil {
 		return err
 	}
-	e.UpdatedAt = s.now()
+	e.UpdatedAt = s.nowIn(ctx, tn)
 	return s.execJournal(ctx, t, tn, catalog.Change{Type: "entitlement.updated", Kind: "entitlement", ID: e.ID, Object: e},
 		"UPDATE entitlements SET config = ?, updated_at = ? WHERE id = ?", config, micros(e.UpdatedAt), e.ID)
 }

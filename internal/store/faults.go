@@ -4,9 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 )
@@ -14,25 +11,9 @@ import (
 // Fault rules live in the database, so every server over one PostgreSQL
 // injects them and a rule with a count fires that often in all (the
 // count goes down by one UPDATE per fire). Matching reads a snapshot of
-// the live rules that is at most faultSnapshotTTL old: a rule set through
-// another server applies within that, one set through this one at once.
+// the live rules (snapshot.go), since every test-mode request reads them.
 
-// faultSnapshotTTL bounds how stale the matching snapshot may be.
-const faultSnapshotTTL = 250 * time.Millisecond
-
-// faultSnapshot is read on every test-mode request, so reading it takes
-// no lock: one request refreshes a stale snapshot while the others go on
-// with it.
-type faultSnapshot struct {
-	cur     atomic.Pointer[faultRulesAt] // nil: read again before use
-	refresh sync.Mutex
-	gen     atomic.Uint64 // moved by each forget, so a read begun before one is not kept
-}
-
-type faultRulesAt struct {
-	at    time.Time
-	rules map[catalog.Tenant][]*catalog.FaultRule
-}
+type faultRules = map[catalog.Tenant][]*catalog.FaultRule
 
 const faultColumns = "id, business_id, mode, method, path, fault, remaining, fraction, expires_at, fired, created_at"
 
@@ -130,42 +111,20 @@ func (s *Store) DeleteFaultRules(ctx context.Context, tn catalog.Tenant, id stri
 }
 
 // FaultRules returns the tenant's live rules (not spent, not expired)
-// from a snapshot at most faultSnapshotTTL old.
+// from a snapshot at most snapshotTTL old.
 func (s *Store) FaultRules(ctx context.Context, tn catalog.Tenant) ([]*catalog.FaultRule, error) {
-	f := &s.faults
-	c := f.cur.Load()
-	if c != nil && time.Since(c.at) <= faultSnapshotTTL {
-		return c.rules[tn], nil
-	}
-	if c != nil && !f.refresh.TryLock() {
-		return c.rules[tn], nil // another request is reading it again
-	}
-	if c == nil {
-		f.refresh.Lock()
-	}
-	defer f.refresh.Unlock()
-	if now := f.cur.Load(); now != nil && now != c && time.Since(now.at) <= faultSnapshotTTL {
-		return now.rules[tn], nil // read again while this one waited
-	}
-	began, gen := time.Now(), f.gen.Load()
-	rules, err := s.liveFaultRules(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if f.gen.Load() == gen {
-		f.cur.Store(&faultRulesAt{at: began, rules: rules})
-	}
-	return rules[tn], nil
+	rules, err := s.faults.get(ctx, s.liveFaultRules)
+	return rules[tn], err
 }
 
-func (s *Store) liveFaultRules(ctx context.Context) (map[catalog.Tenant][]*catalog.FaultRule, error) {
+func (s *Store) liveFaultRules(ctx context.Context) (faultRules, error) {
 	rows, err := s.db.query(ctx, "SELECT "+faultColumns+` FROM fault_rules
 		WHERE (remaining IS NULL OR remaining > 0) AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at, id`, micros(s.now()))
 	if err != nil {
 		return nil, wrap("FaultRules", err)
 	}
 	defer rows.Close()
-	out := map[catalog.Tenant][]*catalog.FaultRule{}
+	out := faultRules{}
 	for rows.Next() {
 		r, tn, err := scanFaultRule(rows)
 		if err != nil {
@@ -176,10 +135,7 @@ func (s *Store) liveFaultRules(ctx context.Context) (map[catalog.Tenant][]*catal
 	return out, wrap("FaultRules", rows.Err())
 }
 
-func (s *Store) forgetFaultRules() {
-	s.faults.gen.Add(1)
-	s.faults.cur.Store(nil)
-}
+func (s *Store) forgetFaultRules() { s.faults.forget() }
 
 // FireFaultRule counts one fire of a rule and reports whether it may
 // fire: a rule with a count only while fires are left, across servers.

@@ -54,7 +54,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, tn catalog.Tenant, key, fin
 		err := t.queryRow(ctx, `SELECT fingerprint, done, status, headers, body, created_at FROM idempotency_keys
 			WHERE business_id = ? AND mode = ? AND key = ?`, tn.BusinessID, string(tn.Mode), key).
 			Scan(&fp, &done, &status, &headers, &body, &created)
-		now := s.now()
+		now := s.nowIn(ctx, tn)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
@@ -130,8 +130,17 @@ func (s *Store) AbandonIdempotent(ctx context.Context, c Claim) error {
 	return err
 }
 
-// PruneIdempotency deletes stored responses older than the TTL and
-// reports how many it removed.
+// PruneIdempotency deletes stored responses older than the TTL (by the
+// partition's test clock where one is set) and reports how many it
+// removed.
 func (s *Store) PruneIdempotency(ctx context.Context) (int64, error) {
-	return s.housekeep(ctx, "DELETE FROM idempotency_keys WHERE created_at < ?", micros(s.now().Add(-IdempotencyTTL)))
+	n, err := s.housekeep(ctx, "DELETE FROM idempotency_keys WHERE created_at < ? AND NOT "+clocked("idempotency_keys"),
+		micros(s.now().Add(-IdempotencyTTL)))
+	if err != nil {
+		return n, err
+	}
+	m, err := s.housekeep(ctx, `DELETE FROM idempotency_keys WHERE (business_id, mode) IN (SELECT business_id, mode FROM test_clocks)
+		AND created_at < (SELECT c.now_at FROM test_clocks c WHERE c.business_id = idempotency_keys.business_id AND c.mode = idempotency_keys.mode) - ?`,
+		IdempotencyTTL.Microseconds())
+	return n + m, err
 }

@@ -97,13 +97,13 @@ func (s *Store) journal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalo
 			return err
 		}
 	}
-	a := actorOf(ctx)
+	a, clock := actorOf(ctx), s.clockOf(ctx, tn)
 	t.events = append(t.events, []any{s.NewID("evt_"), tn.BusinessID, string(tn.Mode), ch.Type, ch.Kind, ch.ID, ch.Detail,
-		a.KeyID, a.RequestID, micros(s.now()), string(data)})
+		a.KeyID, a.RequestID, clock.Test, micros(clock.Now), string(data)})
 	return nil
 }
 
-// eventsPerInsert bounds one journal INSERT (11 values a row, within every
+// eventsPerInsert bounds one journal INSERT (12 values a row, within every
 // engine's limit on bound parameters).
 const eventsPerInsert = 200
 
@@ -119,12 +119,12 @@ func (t *tx) flushEvents(ctx context.Context) error {
 	}
 	for len(t.events) > 0 {
 		n := min(len(t.events), eventsPerInsert)
-		args := make([]any, 0, n*11)
+		args := make([]any, 0, n*12)
 		for _, row := range t.events[:n] {
 			args = append(args, row...)
 		}
-		q := "INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, created_at, data) VALUES " +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		q := "INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, test_clock, created_at, data) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
@@ -206,20 +206,34 @@ func (s *Store) ObjectAsOf(ctx context.Context, tn catalog.Tenant, objectID stri
 // long.
 const pruneBatch = 5000
 
-// PruneEvents deletes events created before the given time and reports
-// how many it removed, in batches taken in position order (age order; the
-// journal keeps no index on its time). With several servers over
-// PostgreSQL only one prunes at a time (housekeeping.go).
-func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+// PruneEvents deletes the events older than keep and reports how many
+// it removed, in batches taken in position order (age order; the journal
+// keeps no index on its time). A partition with a test clock keeps what
+// is younger than keep by its clock (clock.go). With several servers
+// over PostgreSQL only one prunes at a time (housekeeping.go).
+func (s *Store) PruneEvents(ctx context.Context, keep time.Duration) (int64, error) {
 	var total int64
-	for {
-		n, err := s.housekeep(ctx, `DELETE FROM events WHERE position IN
-			(SELECT position FROM events WHERE created_at < ? ORDER BY position LIMIT ?)`, micros(before), pruneBatch)
-		total += n
-		if err != nil || n < pruneBatch {
-			return total, err
+	for _, q := range []string{
+		`DELETE FROM events WHERE position IN (SELECT position FROM events e WHERE e.created_at < ? AND NOT ` + clocked("e") + ` ORDER BY position LIMIT ?)`,
+		`DELETE FROM events WHERE position IN (SELECT e.position FROM events e JOIN test_clocks c ON c.business_id = e.business_id AND c.mode = e.mode
+			WHERE e.created_at < c.now_at - ? ORDER BY e.position LIMIT ?)`,
+	} {
+		arg := micros(s.now().Add(-keep))
+		if strings.Contains(q, "c.now_at") {
+			arg = keep.Microseconds()
+		}
+		for {
+			n, err := s.housekeep(ctx, q, arg, pruneBatch)
+			total += n
+			if err != nil {
+				return total, err
+			}
+			if n < pruneBatch {
+				break
+			}
 		}
 	}
+	return total, nil
 }
 
 // execJournal runs one statement of a write and, once it succeeded,

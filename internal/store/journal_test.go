@@ -346,7 +346,7 @@ func TestPruneEvents(t *testing.T) {
 		if err := st.CreateProduct(ctx, tn, oneTime("new", 1)); err != nil {
 			t.Fatal(err)
 		}
-		n, err := st.PruneEvents(ctx, now.Add(-24*time.Hour))
+		n, err := st.PruneEvents(ctx, 24*time.Hour)
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d, %v", n, err)
 		}

@@ -64,7 +64,7 @@ func (s *Store) CreateLocalizedPrice(ctx context.Context, tn catalog.Tenant, pro
 		if lp, err = catalog.NewLocalizedPrice(p, in); err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.nowIn(ctx, tn)
 		lp.ID, lp.BusinessID, lp.CreatedAt, lp.UpdatedAt = s.NewID("lcp_"), tn.BusinessID, now, now
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "localized_price.created", Kind: "localized_price", ID: lp.ID, Object: lp},
 			`INSERT INTO localized_prices (id, business_id, mode, product_id, pricing_mode, currency, country_code, amount, created_at, updated_at)
@@ -166,7 +166,7 @@ func (s *Store) UpdateLocalizedPrice(ctx context.Context, tn catalog.Tenant, pro
 		if u.Amount == nil || *u.Amount == lp.Amount {
 			return nil
 		}
-		lp.Amount, lp.UpdatedAt = *u.Amount, s.now()
+		lp.Amount, lp.UpdatedAt = *u.Amount, s.nowIn(ctx, tn)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "localized_price.updated", Kind: "localized_price", ID: id, Object: lp},
 			"UPDATE localized_prices SET amount = ?, updated_at = ? WHERE id = ?", lp.Amount, micros(lp.UpdatedAt), id)
 	})
@@ -192,7 +192,7 @@ func (s *Store) ArchiveLocalizedPrice(ctx context.Context, tn catalog.Tenant, pr
 }
 
 func (s *Store) archiveLocalizedPrice(ctx context.Context, t *tx, tn catalog.Tenant, lp *catalog.LocalizedPrice) error {
-	lp.Archived, lp.UpdatedAt = true, s.now()
+	lp.Archived, lp.UpdatedAt = true, s.nowIn(ctx, tn)
 	now := micros(lp.UpdatedAt)
 	return s.execJournal(ctx, t, tn, catalog.Change{Type: "localized_price.archived", Kind: "localized_price", ID: lp.ID, Object: lp},
 		"UPDATE localized_prices SET archived_at = ?, updated_at = ? WHERE id = ?", now, now, lp.ID)

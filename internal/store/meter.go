@@ -48,7 +48,7 @@ func (s *Store) CreateMeter(ctx context.Context, tn catalog.Tenant, m *catalog.M
 		f := string(b)
 		filter = &f
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	m.ID, m.BusinessID, m.Archived, m.CreatedAt, m.UpdatedAt = s.NewID("mtr_"), tn.BusinessID, false, now, now
 	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "meter.created", Kind: "meter", ID: m.ID, Object: m})
 	if err != nil {
@@ -101,6 +101,6 @@ func (s *Store) SetMeterArchived(ctx context.Context, tn catalog.Tenant, id stri
 			typ = "meter.archived"
 		}
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: typ, Kind: "meter", ID: id},
-			"UPDATE meters SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(s.now()), id)
+			"UPDATE meters SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(s.nowIn(ctx, tn)), id)
 	}))
 }

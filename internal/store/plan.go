@@ -32,7 +32,7 @@ const planColumns = "p.id, p.data_source_id, p.external_id, p.name, p.interval_c
 // ErrPlanExternalIDTaken, decided by the unique index so that concurrent
 // creates cannot both succeed.
 func (s *Store) CreatePlan(ctx context.Context, tn catalog.Tenant, p *catalog.Plan) error {
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	if p.ExternalID == "" {
 		p.ExternalID = catalog.NewTimeUUID(now)
 		p.ID = "pl_" + p.ExternalID
@@ -136,7 +136,7 @@ func (s *Store) UpdatePlan(ctx context.Context, tn catalog.Tenant, id string, u 
 		}
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "plan.updated", Kind: "plan", ID: id, Object: &p},
 			"UPDATE plans SET name = ?, interval_count = ?, interval_unit = ?, updated_at = ? WHERE id = ?",
-			p.Name, p.IntervalCount, p.IntervalUnit, micros(s.now()), id)
+			p.Name, p.IntervalCount, p.IntervalUnit, micros(s.nowIn(ctx, tn)), id)
 	})
 	return p, wrap("UpdatePlan", err)
 }

@@ -35,7 +35,7 @@ func (s *Store) CreatePlanGroup(ctx context.Context, tn catalog.Tenant, g *catal
 	if err := pr.Err(); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	g.ID = "plg_" + catalog.NewUUID()
 	g.CreatedAt = now
 	return wrap("CreatePlanGroup", s.db.write(ctx, func(ctx context.Context, t *tx) error {
@@ -188,7 +188,7 @@ func (s *Store) UpdatePlanGroup(ctx context.Context, tn catalog.Tenant, id strin
 		if err := pr.Err(); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, "UPDATE plan_groups SET name = ?, updated_at = ? WHERE id = ?", g.Name, micros(s.now()), id); err != nil {
+		if _, err := t.exec(ctx, "UPDATE plan_groups SET name = ?, updated_at = ? WHERE id = ?", g.Name, micros(s.nowIn(ctx, tn)), id); err != nil {
 			return err
 		}
 		if u.Plans != nil {

@@ -23,7 +23,7 @@ const (
 // stores it. It fills the server-side fields of p.
 func (s *Store) CreateProduct(ctx context.Context, tn catalog.Tenant, p *catalog.Product) error {
 	p.ID = "" // the store names it
-	args, err := s.newProductRow(tn, p, s.now())
+	args, err := s.newProductRow(tn, p, s.nowIn(ctx, tn))
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 		if err != nil {
 			return err
 		}
-		p.UpdatedAt = s.now()
+		p.UpdatedAt = s.nowIn(ctx, tn)
 		if _, err = t.exec(ctx, "UPDATE products SET brand_id = ?, is_recurring = ?, updated_at = ?, doc = ? WHERE id = ?",
 			p.BrandID, p.Price.IsRecurring(), micros(p.UpdatedAt), string(doc), id); err != nil {
 			return err
@@ -283,7 +283,7 @@ func (s *Store) ArchiveProduct(ctx context.Context, tn catalog.Tenant, id string
 
 // setProductArchived archives or unarchives p and records it.
 func (s *Store) setProductArchived(ctx context.Context, t *tx, tn catalog.Tenant, p *catalog.Product, archived bool) error {
-	p.Archived, p.UpdatedAt = archived, s.now()
+	p.Archived, p.UpdatedAt = archived, s.nowIn(ctx, tn)
 	if _, err := t.exec(ctx, "UPDATE products SET archived = ?, updated_at = ? WHERE id = ?", archived, micros(p.UpdatedAt), p.ID); err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func (s *Store) CreateShortLink(ctx context.Context, tn catalog.Tenant, l *catal
 	if err != nil {
 		return wrap("CreateShortLink", err)
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	l.ID, l.BusinessID, l.Mode, l.CreatedAt = s.NewID("psl_"), tn.BusinessID, tn.Mode, now
 	created, err := s.prerendered(ctx, tn, catalog.Change{Type: "short_link.created", Kind: "short_link", ID: l.ID, Object: l})
 	if err != nil {

@@ -40,8 +40,10 @@ type Store struct {
 	// render holds the faces' journal renderers (journal.go).
 	render renderers
 
-	// faults holds a recent snapshot of the fault rules (faults.go).
-	faults faultSnapshot
+	// faults and clocks hold recent snapshots of the fault rules
+	// (faults.go) and the test clocks (clock.go).
+	faults snapshot[faultRules]
+	clocks snapshot[testClocks]
 
 	// privateURLs says when webhook URLs may name private addresses.
 	privateURLs catalog.PrivateURLs

@@ -109,7 +109,7 @@ func (s *Store) CreateWebhookEndpoint(ctx context.Context, tn catalog.Tenant, w 
 	if err != nil {
 		return wrap("CreateWebhookEndpoint", err)
 	}
-	now := s.now()
+	now := s.nowIn(ctx, tn)
 	w.ID, w.BusinessID, w.Secret, w.CreatedAt, w.UpdatedAt = s.NewID("whk_"), tn.BusinessID, catalog.NewWebhookSecret(), now, now
 	return wrap("CreateWebhookEndpoint", s.db.write(ctx, func(ctx context.Context, t *tx) error {
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "webhook_endpoint.created", Kind: "webhook_endpoint", ID: w.ID, Object: w},
@@ -157,7 +157,7 @@ func (s *Store) UpdateWebhookEndpoint(ctx context.Context, tn catalog.Tenant, id
 		if err != nil {
 			return err
 		}
-		w.UpdatedAt = s.now()
+		w.UpdatedAt = s.nowIn(ctx, tn)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "webhook_endpoint.updated", Kind: "webhook_endpoint", ID: id, Object: w},
 			`UPDATE webhook_endpoints SET url = ?, description = ?, filter_types = ?, rate_limit = ?, disabled = ?,
 			metadata = ?, headers = ?, updated_at = ? WHERE id = ?`,
@@ -174,7 +174,7 @@ func (s *Store) DeleteWebhookEndpoint(ctx context.Context, tn catalog.Tenant, id
 		if err != nil {
 			return err
 		}
-		w.UpdatedAt = s.now()
+		w.UpdatedAt = s.nowIn(ctx, tn)
 		now := micros(w.UpdatedAt)
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "webhook_endpoint.deleted", Kind: "webhook_endpoint", ID: id, Object: w},
 			"UPDATE webhook_endpoints SET deleted_at = ?, updated_at = ? WHERE id = ?", now, now, id)
@@ -191,7 +191,7 @@ func (s *Store) RotateWebhookSecret(ctx context.Context, tn catalog.Tenant, id s
 		if w, err = s.lockWebhook(ctx, t, tn, id); err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.nowIn(ctx, tn)
 		expires := now.Add(catalog.RotatedSecretValidity)
 		w.PreviousSecret, w.PreviousSecretExpiresAt, w.Secret, w.UpdatedAt = w.Secret, &expires, catalog.NewWebhookSecret(), now
 		return s.execJournal(ctx, t, tn, catalog.Change{Type: "webhook_endpoint.updated", Kind: "webhook_endpoint", ID: id,

@@ -74,6 +74,34 @@ var openAPIDocument = mustJSON(map[string]any{
 						"key": map[string]any{"type": "string", "description": "The API key; shown this once"}}}}}},
 				"default": errorResponse,
 			}}},
+		"/_pricebook/v1/reset": map[string]any{"post": map[string]any{
+			"operationId": "reset",
+			"summary": "Empty the caller's test-mode partition in one transaction: every catalog object, journal event, webhook endpoint " +
+				"with its deliveries, upload, idempotency record, fault rule and the test clock (keys and the primary brand stay); " +
+				"then apply its seed catalog again when the server was started with one for it. Live-mode keys get 403.",
+			"responses": map[string]any{
+				"200": map[string]any{"description": "What each table lost", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object", "required": []any{"business_id", "mode", "deleted"},
+					"properties": map[string]any{"business_id": str(), "mode": map[string]any{"enum": []any{"test"}},
+						"deleted": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "integer"}}}}}}},
+				"default": errorResponse,
+			}}},
+		"/_pricebook/v1/clock": map[string]any{
+			"get": operation("getClock", "The partition's time as its rules read it: its test clock's when one is set (test mode only).", []any{}, ref("Clock")),
+			"post": map[string]any{
+				"operationId": "setClock",
+				"summary": "Set the partition's test clock ({now}) or advance it ({advance}: 90s, 48h, 30d); it then stands still " +
+					"until set again. Discount starts_at/expires_at, idempotency-key expiry, object and journal timestamps and the retention follow it.",
+				"requestBody": map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"type": "object", "additionalProperties": false,
+					"properties": map[string]any{"now": map[string]any{"type": "string", "format": "date-time"},
+						"advance": map[string]any{"type": "string", "description": "A positive duration: 90s, 48h, 1h30m or 30d"}}}}}},
+				"responses": map[string]any{
+					"200":     map[string]any{"description": "The clock", "content": map[string]any{"application/json": map[string]any{"schema": ref("Clock")}}},
+					"default": errorResponse,
+				}},
+			"delete": operation("deleteClock", "Return the partition to the real time.", []any{}, ref("Clock")),
+		},
 		"/_pricebook/v1/requests": map[string]any{"get": operation("listRequests",
 			"The partition's recent requests to the vendor faces, newest first, as this server saw them (without headers and bodies).",
 			[]any{param("cursor", "Continue after the list that returned it"), param("limit", "1 to 200, default 50")},
@@ -113,6 +141,8 @@ var openAPIDocument = mustJSON(map[string]any{
 var components = map[string]any{
 	"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
 	"schemas": map[string]any{
+		"Clock": map[string]any{"type": "object", "required": []any{"now", "test_clock"},
+			"properties": map[string]any{"now": map[string]any{"type": "string", "format": "date-time"}, "test_clock": map[string]any{"type": "boolean"}}},
 		"Event": map[string]any{"type": "object",
 			"required": []any{"id", "type", "object_id", "object_kind", "business_id", "mode", "key_id", "request_id", "created_at", "data"},
 			"properties": map[string]any{

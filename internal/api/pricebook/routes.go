@@ -8,6 +8,7 @@
 package pricebook
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/store"
+	"github.com/pricebook/pricebook/internal/uploads"
 )
 
 // Prefix is where the face is mounted.
@@ -29,11 +31,14 @@ type API struct {
 	done         <-chan struct{}  // closed at shutdown: streams end
 	openTestKeys bool             // POST /tenants is on
 	inspector    *httpx.Inspector // nil: the inspector is off
+	uploads      *uploads.Service // nil: no blobs to remove on reset
+	reseed       func(context.Context, catalog.Tenant) error
 }
 
 // New returns the face with its routes registered.
 func New(d face.Deps) *API {
-	a := &API{store: d.Store, log: d.Log, done: d.Done, openTestKeys: d.OpenTestKeys, inspector: d.Inspector}
+	a := &API{store: d.Store, log: d.Log, done: d.Done, openTestKeys: d.OpenTestKeys, inspector: d.Inspector,
+		uploads: d.Uploads, reseed: d.Reseed}
 	a.Handler = face.New(d, face.Spec{
 		Name:         "pricebook",
 		Routes:       a.Routes(),
@@ -60,6 +65,10 @@ func (a *API) Routes() []face.Route {
 		{Pattern: "GET /_pricebook/v1/objects/{id}/history", Handler: a.objectHistory},
 		{Pattern: "POST /_pricebook/v1/events/{id}/resend", Handler: a.resendEvent},
 		{Pattern: "POST /_pricebook/v1/tenants", Handler: a.createTenant},
+		{Pattern: "POST /_pricebook/v1/reset", Handler: a.reset},
+		{Pattern: "GET /_pricebook/v1/clock", Handler: a.getClock},
+		{Pattern: "POST /_pricebook/v1/clock", Handler: a.setClock},
+		{Pattern: "DELETE /_pricebook/v1/clock", Handler: a.deleteClock},
 		{Pattern: "GET /_pricebook/v1/requests", Handler: a.listRequests},
 		{Pattern: "GET /_pricebook/v1/requests/{request_id}", Handler: a.getRequest},
 		{Pattern: "POST /_pricebook/v1/faults", Handler: a.createFaultRule},
