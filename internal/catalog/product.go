@@ -98,8 +98,13 @@ type LicenseKeyDuration struct {
 type DigitalDelivery struct {
 	ExternalURL  *string
 	Instructions *string
-	Files        []string
+	// Files are the files uploaded for the product (PUT /products/{id}/files)
+	// that a PATCH attached, in its order.
+	Files []FileRef
 }
+
+// MaxProductFiles caps the files of one product's digital delivery.
+const MaxProductFiles = 100
 
 // CreditGrant attaches a credit entitlement to a product. Fields left nil
 // fall back to the credit entitlement's own settings.

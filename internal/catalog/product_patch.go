@@ -26,7 +26,9 @@ type ProductPatch struct {
 type DigitalDeliveryPatch struct {
 	ExternalURL  *string
 	Instructions *string
-	Files        *[]string
+	// Files lists the file ids the product keeps, in order; the store
+	// attaches new ones and detaches dropped ones (Apply leaves them).
+	Files *[]string
 }
 
 // Apply merges the patch into p. The caller validates the result.
@@ -73,9 +75,6 @@ func (u *ProductPatch) Apply(p *Product) {
 		}
 		if d.Instructions != nil {
 			cur.Instructions = d.Instructions
-		}
-		if d.Files != nil {
-			cur.Files = *d.Files
 		}
 		p.DigitalDelivery = &cur
 	}

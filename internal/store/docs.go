@@ -72,7 +72,7 @@ type licenseKeyDurationDoc struct {
 type digitalDeliveryDoc struct {
 	ExternalURL  *string  `json:"external_url"`
 	Instructions *string  `json:"instructions"`
-	Files        []string `json:"files,omitempty"`
+	Files        []catalog.FileRef `json:"files,omitempty"`
 }
 
 // creditGrantDoc is one credit entitlement grant of a product.

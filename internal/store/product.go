@@ -235,11 +235,20 @@ func (s *Store) UpdateProduct(ctx context.Context, tn catalog.Tenant, id string,
 			return catalog.Errorf(catalog.KindGone, catalog.ProductArchived, "Product %s is archived; unarchive it before updating", id)
 		}
 		held, image := referencesOf(p), p.ImageID
+		var files []catalog.FileRef
+		if p.DigitalDelivery != nil {
+			files = p.DigitalDelivery.Files
+		}
 		u.Apply(p)
 		var pr catalog.Problems
 		p.Validate(&pr)
 		if err := s.swapImage(ctx, t, tn, &pr, "product", id, image, p.ImageID); err != nil {
 			return err
+		}
+		if d := u.DigitalDelivery; d != nil && d.Files != nil {
+			if err := s.setProductFiles(ctx, t, tn, &pr, p, files, *d.Files); err != nil {
+				return err
+			}
 		}
 		if err := pr.Err(); err != nil {
 			return err

@@ -149,30 +149,31 @@ func (s *Store) StoreUpload(ctx context.Context, id, key string, size int64, con
 
 // attachUpload checks, inside a write, that id names a stored upload of
 // purpose made for the object (kind, target) of the tenant and still
-// kept, and marks it attached; otherwise it adds a problem naming field.
-func (s *Store) attachUpload(ctx context.Context, t *tx, tn catalog.Tenant, pr *catalog.Problems, field, purpose, kind, target, id string) error {
+// kept, marks it attached and returns it; otherwise it adds a problem
+// naming field and returns nil.
+func (s *Store) attachUpload(ctx context.Context, t *tx, tn catalog.Tenant, pr *catalog.Problems, field, purpose, kind, target, id string) (*catalog.Upload, error) {
 	u, err := scanUpload(t.queryRow(ctx, s.lockClause("SELECT "+uploadColumns+" FROM uploads WHERE id = ? AND business_id = ? AND mode = ?", "FOR UPDATE"),
 		id, tn.BusinessID, string(tn.Mode)))
 	switch {
 	case isNoRows(err):
 		pr.Add(field, "%s %s does not exist", purpose, id)
-		return nil
+		return nil, nil
 	case err != nil:
-		return err
+		return nil, err
 	case u.Purpose != purpose || u.TargetKind != kind || u.TargetID != target:
 		pr.Add(field, "%s %s was not uploaded for this object", purpose, id)
-		return nil
+		return nil, nil
 	case !u.Stored():
 		pr.Add(field, "%s %s has not been uploaded", purpose, id)
-		return nil
+		return nil, nil
 	case u.AttachedAt == nil && s.now().Sub(u.CreatedAt) > UploadKeep:
 		pr.Add(field, "%s %s has expired: attach uploads within %s", purpose, id, UploadKeep)
-		return nil
+		return nil, nil
 	case u.AttachedAt != nil:
-		return nil
+		return u, nil
 	}
 	_, err = t.exec(ctx, "UPDATE uploads SET attached_at = ? WHERE id = ?", micros(s.now()), id)
-	return err
+	return u, err
 }
 
 // swapImage attaches the image an object names after a change (now), if
@@ -183,7 +184,7 @@ func (s *Store) swapImage(ctx context.Context, t *tx, tn catalog.Tenant, pr *cat
 		return nil
 	}
 	if now != nil {
-		if err := s.attachUpload(ctx, t, tn, pr, "image_id", catalog.UploadImage, kind, target, *now); err != nil {
+		if _, err := s.attachUpload(ctx, t, tn, pr, "image_id", catalog.UploadImage, kind, target, *now); err != nil {
 			return err
 		}
 	}
@@ -252,4 +253,39 @@ func (s *Store) UploadSecret(ctx context.Context) ([]byte, error) {
 		return t.queryRow(ctx, "SELECT value FROM server_secrets WHERE name = 'uploads'").Scan(&secret)
 	})
 	return secret, wrap("UploadSecret", err)
+}
+
+// setProductFiles makes the files of p's digital delivery those ids name,
+// in their order: files it had stay, new ones must be uploads of files
+// for p (attachUpload), and dropped ones are detached.
+func (s *Store) setProductFiles(ctx context.Context, t *tx, tn catalog.Tenant, pr *catalog.Problems, p *catalog.Product, had []catalog.FileRef, ids []string) error {
+	const field = "digital_product_delivery.files"
+	if len(ids) > catalog.MaxProductFiles {
+		pr.Add(field, "a product has at most %d files", catalog.MaxProductFiles)
+		return nil
+	}
+	old := map[string]catalog.FileRef{}
+	for _, f := range had {
+		old[f.ID] = f
+	}
+	seen := map[string]bool{}
+	files := make([]catalog.FileRef, 0, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			pr.Add(field, "file %s is named twice", id)
+			return nil
+		}
+		seen[id] = true
+		if f, ok := old[id]; ok {
+			files = append(files, f)
+			continue
+		}
+		u, err := s.attachUpload(ctx, t, tn, pr, field, catalog.UploadFile, "product", p.ID, id)
+		if err != nil || u == nil {
+			return err
+		}
+		files = append(files, catalog.FileRef{ID: u.ID, Name: u.FileName, ContentType: u.ContentType, Size: u.Size})
+	}
+	p.DigitalDelivery.Files = files
+	return s.detachUploads(ctx, t, tn, droppedFiles(had, files)...)
 }

@@ -187,12 +187,48 @@ for (const [name, blobArgs] of stores) {
       assert.deepEqual((await get(got.image)).bytes, img);
     });
 
-    test('product files: file id and upload URL', async () => {
+    test('product files: upload, attach with digital_product_delivery.files, download, reorder, drop', async () => {
       const p = await c.products.create(minimalProduct());
+      const guide = Buffer.from('%PDF-1.4 a guide');
       const f = await c.products.updateFiles(p.product_id, { file_name: 'guide.pdf' });
       assert.match(f.file_id, UUID);
-      const r = await put(f.url, Buffer.from('%PDF-1.4 a guide'));
+      const r = await put(f.url, guide, { 'content-type': 'application/pdf' });
       assert.equal(r.status, 200, r.text);
+      const g = await c.products.updateFiles(p.product_id, { file_name: 'notes.txt' });
+      assert.equal((await put(g.url, Buffer.from('notes'))).status, 200);
+      const pending = await c.products.updateFiles(p.product_id, { file_name: 'never.bin' }); // no bytes PUT
+
+      await c.products.update(p.product_id, { digital_product_delivery: { files: [f.file_id, g.file_id], instructions: 'Read me first' } });
+      const got = await c.products.retrieve(p.product_id);
+      const files = got.digital_product_delivery.files;
+      assert.deepEqual(files.map((x) => x.file_id), [f.file_id, g.file_id], show(got));
+      assert.equal(files[0].filename, 'guide.pdf');
+      assert.equal(files[0].file_size, guide.length);
+      assert.ok(files[0].expires_in > 0);
+      assert.equal(got.digital_product_delivery.instructions, 'Read me first');
+      const dl = await get(files[0].download_url);
+      assert.equal(dl.status, 200);
+      assert.deepEqual(dl.bytes, guide);
+
+      // Another product's file, a file never uploaded, an unknown id, a repeat: 422 naming the field, nothing changed.
+      const other = await c.products.create(minimalProduct());
+      const theirs = await c.products.updateFiles(other.product_id, { file_name: 'x.txt' });
+      await put(theirs.url, Buffer.from('x'));
+      for (const ids of [[theirs.file_id], [pending.file_id], ['00000000-0000-4000-8000-000000000000'], [f.file_id, f.file_id]]) {
+        await expectAPIError(c.products.update(p.product_id, { digital_product_delivery: { files: ids } }),
+          { cls: UnprocessableEntityError, message: 'digital_product_delivery.files', label: show(ids) });
+      }
+      assert.deepEqual((await c.products.retrieve(p.product_id)).digital_product_delivery.files.map((x) => x.file_id), [f.file_id, g.file_id]);
+
+      await c.products.update(p.product_id, { digital_product_delivery: { files: [g.file_id, f.file_id] } });
+      assert.deepEqual((await c.products.retrieve(p.product_id)).digital_product_delivery.files.map((x) => x.file_id), [g.file_id, f.file_id]);
+      await c.products.update(p.product_id, { digital_product_delivery: { files: [g.file_id] } });
+      const left = await c.products.retrieve(p.product_id);
+      assert.deepEqual(left.digital_product_delivery.files.map((x) => x.file_id), [g.file_id]);
+      assert.equal(left.digital_product_delivery.instructions, 'Read me first', 'files alone leave the rest');
+      // Files on create are refused: no upload exists for a product not yet made.
+      await expectAPIError(c.products.create(minimalProduct({ digital_product_delivery: { files: [f.file_id] } })),
+        { cls: UnprocessableEntityError, message: 'digital_product_delivery.files' });
     });
 
     test('entitlement files: upload (SDK, no body; raw bytes), download URLs, delete', async () => {

@@ -202,10 +202,8 @@ func newProductPatch(pr *catalog.Problems, in *productIn, present map[string]jso
 		u.Entitlements = &e
 	}
 	if d := in.DigitalProductDelivery; d != nil {
-		if d.Files != nil && len(*d.Files) > 0 {
-			pr.Add("digital_product_delivery.files", "file %s does not exist", (*d.Files)[0])
-		}
-		u.DigitalDelivery = &catalog.DigitalDeliveryPatch{ExternalURL: d.ExternalURL, Instructions: d.Instructions}
+		// The store checks that each new file was uploaded for this product.
+		u.DigitalDelivery = &catalog.DigitalDeliveryPatch{ExternalURL: d.ExternalURL, Instructions: d.Instructions, Files: d.Files}
 	}
 	if in.LicenseKeyDuration != nil {
 		u.LicenseKeyDuration = newLicenseKeyDuration(pr, in.LicenseKeyDuration)
@@ -395,7 +393,7 @@ func (a *API) productResponse(p *catalog.Product, refs *store.ProductRefs) produ
 		out.ProductCollectionID = &p.CollectionID
 	}
 	if d := p.DigitalDelivery; d != nil {
-		out.DigitalProductDelivery = &deliveryOut{ExternalURL: d.ExternalURL, Instructions: d.Instructions, Files: []fileOut{}}
+		out.DigitalProductDelivery = &deliveryOut{ExternalURL: d.ExternalURL, Instructions: d.Instructions, Files: a.filesOut(d.Files)}
 	}
 	return out
 }
