@@ -70,8 +70,8 @@ type licenseKeyDurationDoc struct {
 
 // digitalDeliveryDoc is a product's deprecated digital delivery.
 type digitalDeliveryDoc struct {
-	ExternalURL  *string  `json:"external_url"`
-	Instructions *string  `json:"instructions"`
+	ExternalURL  *string           `json:"external_url"`
+	Instructions *string           `json:"instructions"`
 	Files        []catalog.FileRef `json:"files,omitempty"`
 }
 
