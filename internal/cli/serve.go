@@ -63,7 +63,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	webhookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTimeout, "how long a webhook delivery attempt waits for the endpoint's answer (Dodo's: 15s); an attempt cut off by a crash is retried about this plus 15 to 45 s later")
 	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
 	publicURL := fs.String("public-url", "", "the base URL clients reach this server at, for the URLs it hands out (short links, uploads, images), e.g. https://pricebook.example.com (default http://<listen address>)")
-	blobs := fs.String("blobs", "", "where uploaded images and files live: s3://bucket?endpoint=...&region=...&use_path_style=true, file:///dir or mem:// (default: <db>.blobs beside a SQLite file; memory for :memory: and PostgreSQL)")
+	blobs := fs.String("blobs", "", "where uploaded images and files live: s3://bucket?endpoint=...&region=...&use_path_style=true, file:///dir or mem:// (default: <db>.blobs beside a SQLite file; memory for :memory:; ./pricebook.blobs for PostgreSQL)")
 	uploadTTL := fs.Duration("upload-url-ttl", uploads.DefaultUploadTTL, "how long an upload URL is valid (tests shorten it)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -110,7 +110,10 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer bucket.Close()
-	if bucket.Ephemeral && st.Engine() == store.Postgres {
+	switch {
+	case bucket.Local:
+		logger.Warn("uploads are kept in a directory of this machine; several servers over one PostgreSQL need shared storage: --blobs s3://...", "blobs", bucket.URL)
+	case bucket.Ephemeral && st.Engine() == store.Postgres:
 		logger.Warn("uploads are kept in memory and lost at exit: pass --blobs (s3://... for several servers)")
 	}
 	up, err := uploads.New(ctx, st, bucket, uploads.Config{PublicURL: public, UploadTTL: *uploadTTL, Log: logger})

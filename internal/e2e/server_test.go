@@ -91,6 +91,7 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 func start(t testing.TB, db string, extra ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)...)
+	cmd.Dir = t.TempDir() // where a PostgreSQL server keeps its default blob directory
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -30,20 +30,27 @@ type Bucket struct {
 	URL string
 	// Ephemeral is true for memory: uploads end with the process.
 	Ephemeral bool
+	// Local is true for the default directory of a PostgreSQL server:
+	// durable, but on this machine only.
+	Local bool
 }
 
 // OpenBucket opens the blob store spec names: an s3:// URL (gocloud's
 // s3blob, with its query parameters endpoint, region, use_path_style,
 // ...; credentials from the AWS environment), file:///dir, mem://, or ""
-// for the default beside the database: the directory "<db>.blobs" for a
-// SQLite file, memory for ":memory:" and for PostgreSQL (which has no
-// place of its own for files; Ephemeral says so, and serve warns).
+// for the default: the directory "<db>.blobs" beside a SQLite file,
+// memory for ":memory:", and for PostgreSQL (which has no place of its own
+// for files) the directory "pricebook.blobs" in the working directory, so
+// that an acknowledged upload survives a restart; Local says that other
+// servers cannot see it, and serve warns.
 func OpenBucket(ctx context.Context, spec, db string) (*Bucket, error) {
+	local := false
 	if spec == "" {
 		switch {
-		case db == ":memory:" || strings.HasPrefix(db, "file::memory:") ||
-			strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
+		case db == ":memory:" || strings.HasPrefix(db, "file::memory:"):
 			spec = "mem://"
+		case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
+			spec, local = "file://"+filepath.ToSlash(mustAbs("pricebook.blobs")), true
 		default:
 			spec = "file://" + filepath.ToSlash(mustAbs(db+".blobs"))
 		}
@@ -67,7 +74,7 @@ func OpenBucket(ctx context.Context, spec, db string) (*Bucket, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--blobs: %w", err)
 		}
-		return &Bucket{Bucket: b, Dir: dir, URL: "file://" + filepath.ToSlash(dir)}, nil
+		return &Bucket{Bucket: b, Dir: dir, URL: "file://" + filepath.ToSlash(dir), Local: local}, nil
 	case "s3":
 		b, err := (&s3blob.URLOpener{}).OpenBucketURL(ctx, u)
 		if err != nil {

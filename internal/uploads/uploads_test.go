@@ -75,3 +75,28 @@ func TestPutStreamsAndSniffs(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultBuckets: without --blobs a SQLite file keeps its blobs in a
+// directory beside it, ":memory:" in memory, and a PostgreSQL server in
+// ./pricebook.blobs, durable but local (serve warns).
+func TestDefaultBuckets(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, c := range []struct {
+		db, url          string
+		ephemeral, local bool
+	}{
+		{filepath.Join(dir, "x.db"), "file://" + filepath.ToSlash(filepath.Join(dir, "x.db.blobs")), false, false},
+		{":memory:", "mem://", true, false},
+		{"postgres://u@h/db", "file://" + filepath.ToSlash(filepath.Join(dir, "pricebook.blobs")), false, true},
+	} {
+		b, err := uploads.OpenBucket(t.Context(), "", c.db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.URL != c.url || b.Ephemeral != c.ephemeral || b.Local != c.local {
+			t.Errorf("%s: %+v", c.db, b)
+		}
+		b.Close()
+	}
+}

@@ -138,12 +138,15 @@ export async function newDatabase() {
   await psql(server, `CREATE DATABASE ${name}`);
   const u = new URL(server);
   u.pathname = '/' + name;
+  const dir = await mkdtemp(path.join(tmpdir(), 'pricebook-sdk-'));
   return {
     engine: 'postgres',
     db: u.toString(),
     name,
+    dir,
     cleanup: async () => {
       await psql(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
@@ -162,9 +165,10 @@ async function psql(url, sql) {
  * Resolves {baseURL, proc, stdout(), stderr(), stop()}; stop() sends SIGTERM,
  * waits for exit and resolves {code, signal}.
  */
-export async function spawnServer(db, { extraArgs = [] } = {}) {
+export async function spawnServer(db, { extraArgs = [], cwd } = {}) {
   const bin = await binary();
   const proc = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--db', db, ...extraArgs], {
+    cwd, // a PostgreSQL server keeps its default blob directory there
     env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -310,7 +314,7 @@ export async function startServer({ serveArgs = [] } = {}) {
     const businessB = rowForKey(rows, b).business_id;
     assert.notEqual(businessA, businessB, '--new-business must create a second business');
 
-    server = await spawnServer(db, { extraArgs: serveArgs });
+    server = await spawnServer(db, { extraArgs: serveArgs, cwd: database.dir });
     const env = {
       baseURL: server.baseURL,
       db,

@@ -50,7 +50,7 @@ describe('first start on an empty database, then restart', () => {
 
   test('serve on an empty database prints a banner with a working key', async () => {
     // No `migrate` first: serve migrates at start (house style, STYLE.md habit 7).
-    server = await spawnServer(database.db);
+    server = await spawnServer(database.db, { cwd: database.dir });
     banner = await waitFor(() => (/DODO_PAYMENTS_API_KEY=/.test(server.stdout()) && /curl/.test(server.stdout()) ? server.stdout() : null), {
       what: `the banner on stdout${server.describe()}`,
     });
@@ -106,7 +106,7 @@ describe('first start on an empty database, then restart', () => {
   });
 
   test('data survives a restart; no second banner; keys still work', async () => {
-    server = await spawnServer(database.db);
+    server = await spawnServer(database.db, { cwd: database.dir });
     const c = client(server.baseURL, state.key);
     for (const p of state.products) {
       assert.deepEqual(await c.products.retrieve(p.product_id), p, 'product identical after restart');
@@ -136,7 +136,7 @@ describe('graceful shutdown under load', () => {
     database = await newDatabase();
     await cliOK(['migrate', '--db', database.db]);
     const key = await createKey(database.db, ['--mode', 'test', '--new-business']);
-    server = await spawnServer(database.db);
+    server = await spawnServer(database.db, { cwd: database.dir });
     const c = client(server.baseURL, key);
     const inflight = Array.from({ length: 30 }, (_, i) => c.products.create(minimalProduct({ name: `load ${i}` })));
     await Promise.race(inflight);
@@ -153,7 +153,7 @@ describe('graceful shutdown under load', () => {
     }
     assert.ok(ok.length >= 1);
 
-    server = await spawnServer(database.db);
+    server = await spawnServer(database.db, { cwd: database.dir });
     const c2 = client(server.baseURL, key);
     for (const p of ok) assert.deepEqual(await c2.products.retrieve(p.product_id), p, 'acknowledged create lost across shutdown');
     const listed = await listAll(c2);

@@ -6,7 +6,7 @@
 // (internal/api/dodo/README.md "Uploads").
 //
 // Runs once over the default blob store (a directory beside the SQLite
-// file; memory on PostgreSQL) and once over S3 when PRICEBOOK_TEST_S3
+// file; ./pricebook.blobs in the server's working directory on PostgreSQL) and once over S3 when PRICEBOOK_TEST_S3
 // names a bucket URL (scripts/test.sh starts an S3-compatible server).
 
 import { describe, test, before, after } from 'node:test';
