@@ -306,12 +306,17 @@ func newHandler(deps face.Deps) http.Handler {
 // events past the retention, are deleted.
 const housekeeping = 10 * time.Minute
 
+// orphanSweep is how often the blob store is listed for blobs no upload
+// names (uploads.SweepOrphans): it reads the whole bucket.
+const orphanSweep = 6 * time.Hour
+
 // housekeep deletes expired idempotency records and, with a retention,
 // old journal events, every few minutes, off the request path, until ctx
 // ends. With several servers over PostgreSQL only one prunes at a time.
 func housekeep(ctx context.Context, st *store.Store, up *uploads.Service, logger *slog.Logger, retention time.Duration) {
 	tick := time.NewTicker(housekeeping)
 	defer tick.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -327,6 +332,14 @@ func housekeep(ctx context.Context, st *store.Store, up *uploads.Service, logger
 			logger.Warn("pruning uploads never attached", "err", err)
 		} else if n > 0 {
 			logger.Info("pruned uploads never attached", "count", n)
+		}
+		if time.Since(swept) >= orphanSweep {
+			swept = time.Now()
+			if n, err := up.SweepOrphans(ctx); err != nil && ctx.Err() == nil {
+				logger.Warn("sweeping orphan blobs", "err", err)
+			} else if n > 0 {
+				logger.Info("removed orphan blobs", "count", n)
+			}
 		}
 		if retention <= 0 {
 			continue

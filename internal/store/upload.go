@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
@@ -288,4 +289,31 @@ func (s *Store) setProductFiles(ctx context.Context, t *tx, tn catalog.Tenant, p
 	}
 	p.DigitalDelivery.Files = files
 	return s.detachUploads(ctx, t, tn, droppedFiles(had, files)...)
+}
+
+// BlobKeysInUse reports which of keys an upload row names: the others
+// are blobs nothing will read (their row was removed, or their bytes
+// replaced, and the blob's removal did not happen), for the orphan sweep.
+func (s *Store) BlobKeysInUse(ctx context.Context, keys []string) (map[string]bool, error) {
+	used := map[string]bool{}
+	if len(keys) == 0 {
+		return used, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	rows, err := s.db.query(ctx, "SELECT blob_key FROM uploads WHERE blob_key IN (?"+strings.Repeat(", ?", len(keys)-1)+")", args...)
+	if err != nil {
+		return nil, wrap("BlobKeysInUse", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, wrap("BlobKeysInUse", err)
+		}
+		used[k] = true
+	}
+	return used, wrap("BlobKeysInUse", rows.Err())
 }

@@ -267,3 +267,54 @@ func (s *Service) Prune(ctx context.Context) (int, error) {
 	}
 	return len(gone), err
 }
+
+// OrphanAge is how old a blob no upload names must be before the sweep
+// removes it: well past the moment between a blob's write and its row's.
+const OrphanAge = time.Hour
+
+// sweepBatch is how many blob keys one query asks about.
+const sweepBatch = 200
+
+// SweepOrphans removes the blobs that no upload names and that are older
+// than OrphanAge: left behind when a server died between removing rows
+// and their blobs, or a blob's removal failed. It lists the whole bucket,
+// so serve runs it rarely; two servers sweeping at once only repeat each
+// other's deletes.
+func (s *Service) SweepOrphans(ctx context.Context) (int, error) {
+	cutoff := s.now().Add(-OrphanAge)
+	removed := 0
+	var batch []string
+	flush := func() error {
+		used, err := s.store.BlobKeysInUse(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for _, k := range batch {
+			if !used[k] {
+				s.Delete(ctx, k)
+				removed++
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	it := s.bucket.List(&blob.ListOptions{Prefix: "uploads/"})
+	for {
+		o, err := it.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return removed, err
+		}
+		if o.IsDir || !o.ModTime.Before(cutoff) {
+			continue
+		}
+		if batch = append(batch, o.Key); len(batch) == sweepBatch {
+			if err := flush(); err != nil {
+				return removed, err
+			}
+		}
+	}
+	return removed, flush()
+}

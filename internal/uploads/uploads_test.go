@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/pgtest"
@@ -98,5 +99,62 @@ func TestDefaultBuckets(t *testing.T) {
 			t.Errorf("%s: %+v", c.db, b)
 		}
 		b.Close()
+	}
+}
+
+// TestSweepOrphans: a blob no upload names is removed once it is older
+// than OrphanAge; an upload's blob, and a young orphan, stay.
+func TestSweepOrphans(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	tn := storetest.Tenant(t, st)
+	for name, spec := range buckets(t) {
+		t.Run(name, func(t *testing.T) {
+			b, err := uploads.OpenBucket(ctx, spec, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			now := time.Now()
+			svc, err := uploads.New(ctx, st, b, uploads.Config{Now: func() time.Time { return now }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &catalog.Addon{Name: "Seat", Price: 500, Currency: "USD", TaxCategory: "saas"}
+			if err := st.CreateAddon(ctx, tn, a); err != nil {
+				t.Fatal(err)
+			}
+			up, err := st.CreateImageUpload(ctx, tn, "addon", a.ID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var img bytes.Buffer
+			png.Encode(&img, image.NewGray(image.Rect(0, 0, 2, 2)))
+			kept, err := svc.Put(ctx, up.ID, catalog.UploadImage, bytes.NewReader(img.Bytes()), catalog.MaxImageBytes, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.StoreUpload(ctx, up.ID, kept.Key, kept.Size, kept.ContentType, kept.SHA256); err != nil {
+				t.Fatal(err)
+			}
+			orphan := "uploads/" + catalog.NewUUID() + "/left-behind"
+			if err := b.WriteAll(ctx, orphan, []byte("x"), nil); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := svc.SweepOrphans(ctx); err != nil || n != 0 {
+				t.Errorf("young blobs: swept %d, %v", n, err)
+			}
+			now = now.Add(uploads.OrphanAge + time.Minute)
+			if n, err := svc.SweepOrphans(ctx); err != nil || n != 1 {
+				t.Errorf("swept %d, %v; want the orphan", n, err)
+			}
+			if ok, _ := b.Exists(ctx, orphan); ok {
+				t.Error("the orphan is still there")
+			}
+			if ok, _ := b.Exists(ctx, kept.Key); !ok {
+				t.Error("the upload's blob was removed")
+			}
+			svc.Delete(ctx, kept.Key)
+		})
 	}
 }

@@ -1,0 +1,3 @@
+-- The orphan-blob sweep asks which of a batch of blob keys an upload
+-- still names (store.BlobKeysInUse).
+CREATE INDEX uploads_by_blob_key ON uploads (blob_key);
