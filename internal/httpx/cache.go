@@ -4,18 +4,22 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/pricebook/pricebook/internal/catalog"
 )
 
-// Versioner reports the data version a cached answer is valid for, and
-// whether versions can be trusted at all (see store.Store.Version).
+// Versioner reports the version a cached answer of a tenant is valid for
+// (about one object, or with object "" any other), and whether versions
+// can be trusted at all (see store.Store.ReadVersion).
 type Versioner interface {
-	Version() (uint64, bool)
+	ReadVersion(tn catalog.Tenant, object string) (uint64, bool)
 }
 
 // ReadCache keeps the rendered bodies of successful reads, each valid for
-// exactly the data version it was rendered from: any committed write moves
-// the version and so retires every entry at once. It is bounded by the
-// bytes it holds; past the bound it forgets about half its entries.
+// exactly the version it was rendered from: a committed write moves the
+// versions of what it changed (that object, that tenant's lists) and so
+// retires those entries. It is bounded by the bytes it holds; past the
+// bound it forgets about half its entries.
 type ReadCache struct {
 	v   Versioner
 	max int
@@ -44,17 +48,18 @@ func NewReadCache(v Versioner, maxBytes int) *ReadCache {
 // current; otherwise it calls render, answers with its value as WriteJSON
 // would and keeps the body for the version read before render ran (so a
 // write that commits while render reads retires the entry). The answer
-// must depend only on the data, the path, the query as sent and scope,
-// which names the caller's partition (tenant). A nil cache only renders.
-func (c *ReadCache) JSON(w http.ResponseWriter, r *http.Request, scope string, render func() (any, error)) error {
+// must depend only on the data, the path, the query as sent and the
+// caller's partition tn; object names the product it is about, "" for
+// any other answer (a list). A nil cache only renders.
+func (c *ReadCache) JSON(w http.ResponseWriter, r *http.Request, tn catalog.Tenant, object string, render func() (any, error)) error {
 	var version uint64
 	ok := false
 	if c != nil {
-		version, ok = c.v.Version()
+		version, ok = c.v.ReadVersion(tn, object)
 	}
 	var key string
 	if ok {
-		key = scope + "|" + r.URL.Path + "?" + r.URL.RawQuery
+		key = tn.String() + "|" + r.URL.Path + "?" + r.URL.RawQuery
 		c.mu.Lock()
 		e, hit := c.m[key]
 		c.mu.Unlock()

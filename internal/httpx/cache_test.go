@@ -5,11 +5,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/pricebook/pricebook/internal/catalog"
 )
 
 type fixedVersion struct{ v uint64 }
 
-func (f *fixedVersion) Version() (uint64, bool) { return f.v, true }
+func (f *fixedVersion) ReadVersion(catalog.Tenant, string) (uint64, bool) { return f.v, true }
 
 // TestReadCacheBounded: the cache stays within its budget however many
 // answers pass through it, and still serves what it holds.
@@ -19,7 +21,7 @@ func TestReadCacheBounded(t *testing.T) {
 	renders := 0
 	get := func(path string) string {
 		rec := httptest.NewRecorder()
-		err := c.JSON(rec, httptest.NewRequest("GET", path, nil), "t", func() (any, error) {
+		err := c.JSON(rec, httptest.NewRequest("GET", path, nil), catalog.Tenant{BusinessID: "t"}, "", func() (any, error) {
 			renders++
 			return map[string]string{"path": path, "pad": strings.Repeat("x", 500)}, nil
 		})

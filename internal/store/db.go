@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/pricebook/pricebook/internal/catalog"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -56,6 +57,8 @@ type db struct {
 	// every change (version.go).
 	version atomic.Uint64
 	owner   *ownerLock
+	// reads are the finer versions of the read cache (readversion.go).
+	reads *readVersions
 
 	// The SQLite group-commit writer (writer.go).
 	writes     chan *writeReq
@@ -84,7 +87,7 @@ const pgConns = 32
 
 // openDB opens the database named by dsn (see Open).
 func openDB(ctx context.Context, dsn string, opt Options) (*db, error) {
-	d := &db{obs: opt.Observer}
+	d := &db{obs: opt.Observer, reads: newReadVersions()}
 	if d.obs == nil {
 		d.obs = noObserver{}
 	}
@@ -340,6 +343,8 @@ type tx struct {
 	// events are the journal rows the transaction's use cases recorded,
 	// inserted together just before the commit (journal.go).
 	events [][]any
+	// emptied are the partitions its use cases reset (reset.go).
+	emptied []catalog.Tenant
 }
 
 func (t *tx) c(ctx context.Context) context.Context {
@@ -455,6 +460,7 @@ func (d *db) write(ctx context.Context, fn func(context.Context, *tx) error) err
 	began := time.Now()
 	err = sqlTx.Commit()
 	d.obs.WriteBatch(1, time.Since(began))
+	t.retireReads()
 	d.version.Add(2) // untrusted on PostgreSQL: kept even, for uniformity
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)

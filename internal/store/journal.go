@@ -117,10 +117,11 @@ func (t *tx) flushEvents(ctx context.Context) error {
 	if err := t.enqueueDeliveries(ctx, t.events); err != nil {
 		return err
 	}
-	for len(t.events) > 0 {
-		n := min(len(t.events), eventsPerInsert)
+	// The rows stay in t.events for retireReads, after the commit.
+	for rest := t.events; len(rest) > 0; rest = rest[min(len(rest), eventsPerInsert):] {
+		n := min(len(rest), eventsPerInsert)
 		args := make([]any, 0, n*12)
-		for _, row := range t.events[:n] {
+		for _, row := range rest[:n] {
 			args = append(args, row...)
 		}
 		q := "INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, test_clock, created_at, data) VALUES " +
@@ -128,7 +129,6 @@ func (t *tx) flushEvents(ctx context.Context) error {
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
-		t.events = t.events[n:]
 	}
 	return nil
 }

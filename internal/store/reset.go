@@ -69,6 +69,7 @@ func (s *Store) Reset(ctx context.Context, tn catalog.Tenant) (map[string]int64,
 		}
 		rows.Close()
 		counts["uploads"] = int64(len(blobs))
+		t.emptied = append(t.emptied, tn)
 		for _, step := range resetSteps {
 			n, err := rowsAffected(t.exec(ctx, step.query, tn.BusinessID, string(tn.Mode)))
 			if err != nil {

@@ -46,9 +46,9 @@ func (t *tx) nested(ctx context.Context, fn func(context.Context, *tx) error) er
 	if _, err := t.exec(ctx, "SAVEPOINT unit_step"); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
-	mark := len(t.events)
+	mark, emptiedMark := len(t.events), len(t.emptied)
 	if err := fn(ctx, t); err != nil {
-		t.events = t.events[:mark]
+		t.events, t.emptied = t.events[:mark], t.emptied[:emptiedMark]
 		if _, rerr := t.exec(ctx, "ROLLBACK TO unit_step"); rerr != nil {
 			return fmt.Errorf("store: rollback to savepoint: %w (after %v)", rerr, err)
 		}

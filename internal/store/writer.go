@@ -138,7 +138,7 @@ func (d *db) commitBatch(batch []*writeReq) {
 			errs[i] = err // abandoned before it ran: nothing was written
 			continue
 		}
-		mark := len(t.events)
+		mark, emptiedMark := len(t.events), len(t.emptied)
 		if single {
 			if errs[i] = runSafe(r, t); errs[i] == nil {
 				ran++
@@ -152,6 +152,7 @@ func (d *db) commitBatch(batch []*writeReq) {
 		}
 		if errs[i] = runSafe(r, t); errs[i] != nil {
 			t.events = t.events[:mark] // the use case's events go with it
+			t.emptied = t.emptied[:emptiedMark]
 			if _, err := t.exec(ctx, "ROLLBACK TO w"); err != nil {
 				sqlTx.Rollback()
 				fail(fmt.Errorf("store: rollback to savepoint: %w", err))
@@ -182,6 +183,7 @@ func (d *db) commitBatch(batch []*writeReq) {
 		began := time.Now()
 		err := sqlTx.Commit()
 		d.obs.WriteBatch(ran, time.Since(began))
+		t.retireReads()
 		if err != nil {
 			for i := range errs {
 				if errs[i] == nil {

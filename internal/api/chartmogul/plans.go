@@ -105,7 +105,7 @@ func (a *API) listPlans(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
+	return a.reads.JSON(w, r, face.Tenant(r), "", func() (any, error) {
 		list, err := a.store.ListPlans(r.Context(), face.Tenant(r), f)
 		if err != nil {
 			return nil, err
@@ -119,7 +119,7 @@ func (a *API) getPlan(w http.ResponseWriter, r *http.Request) error {
 	if !usableID(id) {
 		return store.ErrPlanNotFound
 	}
-	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
+	return a.reads.JSON(w, r, face.Tenant(r), "", func() (any, error) {
 		p, err := a.store.GetPlan(r.Context(), face.Tenant(r), id)
 		if err != nil {
 			return nil, err

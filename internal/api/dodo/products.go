@@ -34,7 +34,7 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getProduct(w http.ResponseWriter, r *http.Request) error {
-	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
+	return a.reads.JSON(w, r, face.Tenant(r), r.PathValue("id"), func() (any, error) {
 		return a.renderProduct(r, face.Tenant(r), r.PathValue("id"))
 	})
 }
@@ -62,7 +62,7 @@ func (a *API) listProducts(w http.ResponseWriter, r *http.Request) error {
 	if q.err != nil {
 		return q.err
 	}
-	return a.reads.JSON(w, r, face.Tenant(r).String(), func() (any, error) {
+	return a.reads.JSON(w, r, face.Tenant(r), "", func() (any, error) {
 		var refs *store.ProductRefs
 		items, err := listItems(f.Page, func() (catalog.List[*catalog.Product], error) {
 			list, err := a.store.ListProducts(r.Context(), face.Tenant(r), f)

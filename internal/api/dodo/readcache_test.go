@@ -34,8 +34,13 @@ func TestReadCacheFollowsWrites(t *testing.T) {
 	ref := &harness{t: t, st: plain, h: dodo.New(deps(plain)), keys: h.keys}
 	a := h.keys["a"]
 	id := h.create(a, `{"name":"Sub","tax_category":"saas","price":{`+monthlyUsage+`}}`)
-	addon, _, ent, _ := h.refs()
-	reads := []string{"/products/" + id, "/products", "/products?page_size=1", "/products?archived=true", "/products?recurring=false"}
+	addon, meter, ent, credit := h.refs()
+	// A second product that refers to the meter and the credit
+	// entitlement: writes to the first product leave its cached answer,
+	// writes to what it refers to retire it.
+	other := h.create(a, fmt.Sprintf(`{"name":"Other","tax_category":"saas","price":{%s,"meters":[{"meter_id":%q,"price_per_unit":"0.5"}]},
+		"credit_entitlements":[{"credit_entitlement_id":%q,"credits_amount":"10"}]}`, monthlyUsage, meter, credit))
+	reads := []string{"/products/" + id, "/products/" + other, "/products", "/products?page_size=1", "/products?archived=true", "/products?recurring=false"}
 	same := func(step string) {
 		t.Helper()
 		for _, path := range reads {
@@ -53,6 +58,8 @@ func TestReadCacheFollowsWrites(t *testing.T) {
 		{"PATCH", "/products/" + id, fmt.Sprintf(`{"entitlements":[{"entitlement_id":%q}]}`, ent)},
 		{"PATCH", "/addons/" + addon, `{"name":"Seat v2"}`},
 		{"PATCH", "/entitlements/" + ent, `{"name":"Pro v2"}`},
+		{"PATCH", "/credit-entitlements/" + credit, `{"name":"Tokens v2"}`},
+		{"PATCH", "/products/" + other, `{"description":"changed"}`},
 		{"POST", "/product-collections", `{"name":"Bundle","groups":[{"group_name":"g","products":[{"product_id":"` + id + `"}]}]}`},
 		{"POST", "/products", oneTimeBody},
 		{"DELETE", "/products/" + id, ""},
