@@ -18,6 +18,9 @@ import (
 type Request struct {
 	Method, Path string
 	Body         []byte
+	// Header, when set, adds to (and overrides) the scenario's headers:
+	// another tenant's key, another body type.
+	Header http.Header
 }
 
 // Next makes the next request for connection conn; seq numbers requests
@@ -54,6 +57,9 @@ func Drive(ctx context.Context, base string, header http.Header, conns int, d ti
 		}
 		if r.Body != nil {
 			req.Header.Set("Content-Type", "application/json")
+		}
+		for k, v := range r.Header {
+			req.Header[k] = v
 		}
 		resp, err := client.Do(req)
 		if err != nil {

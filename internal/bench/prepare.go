@@ -21,7 +21,7 @@ const collections = 1000
 // products go into collections once each, so that the catalog the reads
 // see stays the size asked for; poolKey "" leaves them out.
 func Prepare(ctx context.Context, base, key string, products []string, poolKey string, pool []string) (*Fixtures, error) {
-	f := &Fixtures{Key: key, Products: products[:max(1, len(products)/2)], Seeded: len(products), PoolKey: poolKey, Free: pool}
+	f := &Fixtures{Key: key, Products: products[:max(1, len(products)/2)], All: products, Seeded: len(products), PoolKey: poolKey, Free: pool}
 	auth := "Bearer " + poolKey
 	for i := 0; poolKey != "" && i < collections; i++ {
 		p := f.Free[len(f.Free)-1]

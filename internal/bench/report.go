@@ -58,6 +58,15 @@ func (r *Report) Table(w io.Writer) {
 		}
 		fmt.Fprintln(w, " (during each scenario's measurement).")
 	}
+	if sm := r.StripeMock; sm != nil {
+		fmt.Fprintf(w, "\nstripe-mock (stores nothing) POST /v1/products over the same connections: %.0f req/s, p99 %.2f ms", sm.RPS, sm.P99)
+		for _, s := range r.Scenarios {
+			if s.Name == "create_product" && sm.RPS > 0 {
+				fmt.Fprintf(w, "; Pricebook's durable create_product is %.2f× that", s.Pricebook.RPS/sm.RPS)
+			}
+		}
+		fmt.Fprintln(w, ".")
+	}
 	if len(r.Depth) > 0 {
 		fmt.Fprintf(w, "\nOne client walking pages of 100 in order, read from storage (the read cache bypassed):\n\n")
 		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)

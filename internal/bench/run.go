@@ -49,6 +49,9 @@ type Report struct {
 	Storage map[string]Result `json:"storage_baseline,omitempty"`
 	// Webhook is the --webhook receiver's count, when one was subscribed.
 	Webhook *WebhookRun `json:"webhook,omitempty"`
+	// StripeMock is stripe-mock's POST /v1/products over the same
+	// connections, when its binary was given (--stripe-mock).
+	StripeMock *Result `json:"stripe_mock_create,omitempty"`
 }
 
 // WebhookRun is what the benchmark's own webhook receiver saw.

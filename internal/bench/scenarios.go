@@ -36,6 +36,16 @@ type Fixtures struct {
 	PlanCursor  string // a cursor into the plan list
 	Key         string
 	Seeded      int // products seeded before the run
+	// All is every seeded product of Key's business; Tenants are the
+	// mixed scenario's other businesses (nil when it does not run).
+	All     []string
+	Tenants []Tenant
+}
+
+// Tenant is one business of the mixed scenario: its key and products.
+type Tenant struct {
+	Key      string
+	Products []string
 }
 
 var prices = []string{
@@ -85,6 +95,9 @@ func Scenarios(f *Fixtures, conns int) []Scenario {
 				return Request{Method: "POST", Path: "/product-collections/" + g[0] + "/groups/" + g[1] + "/items",
 					Body: []byte(`{"products":[{"product_id":"` + p + `","status":true}]}`)}
 			}},
+	}
+	if len(f.Tenants) > 0 {
+		list = append(list, mixedScenario(f))
 	}
 	if f.DataSource != "" {
 		basic := http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(f.Key+":"))}}
@@ -147,4 +160,42 @@ func walkScenario(pages, conns int) Scenario {
 			return nil
 		},
 	}
+}
+
+// mixedWrites is one request in this many of the mixed scenario: a create.
+const mixedWrites = 10
+
+// mixedScenario is what a shared catalog server sees: gets of products
+// picked at random over the whole catalog of several businesses, and one
+// request in ten a create, by those businesses in turn. A write retires
+// only what it changed in the read cache, so the others' cached answers
+// stay.
+func mixedScenario(f *Fixtures) Scenario {
+	tenants := append([]Tenant{{Key: f.Key, Products: f.All}}, f.Tenants...)
+	auth := make([]http.Header, len(tenants))
+	for i, t := range tenants {
+		auth[i] = http.Header{"Authorization": {"Bearer " + t.Key}}
+	}
+	return Scenario{Name: "mixed", Status: 200, Check: ratioAtLeast(0.6),
+		Target: fmt.Sprintf("≥60%% of baseline, p99 ≤3× (random gets over %d businesses, 1 in %d a create)", len(tenants), mixedWrites),
+		Next: func(_ int, seq int64) Request {
+			r := splitmix(uint64(seq))
+			t := int(r % uint64(len(tenants)))
+			if seq%mixedWrites == 0 {
+				body := fmt.Sprintf(`{"name":"Mixed %d","description":"A benchmark product","tax_category":"saas","metadata":{"seq":%d},"price":%s}`,
+					seq, seq, fmt.Sprintf(prices[seq%3], 100+seq%1000))
+				return Request{Method: "POST", Path: "/products", Body: []byte(body), Header: auth[t]}
+			}
+			ps := tenants[t].Products
+			return Request{Method: "GET", Path: "/products/" + ps[int((r>>16)%uint64(len(ps)))], Header: auth[t]}
+		}}
+}
+
+// splitmix spreads consecutive numbers over the whole range (SplitMix64),
+// so the mixed scenario's picks are random but the same in every run.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }

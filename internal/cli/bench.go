@@ -29,6 +29,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	out := fs.String("out", "bench-results", "directory for results.json, results.md and results.svg")
 	pprofAddr := fs.String("pprof", "", "start the server with --pprof on this address, to profile it during the run")
 	readCacheMB := fs.Int("read-cache-mb", -1, "start the server with --read-cache-mb (0 measures reads without the read cache; default: the server's)")
+	stripeMock := fs.String("stripe-mock", "", "path of a stripe-mock binary: measure its POST /v1/products too, as a reference for create_product")
 	webhook := fs.Bool("webhook", false, "before the scenarios, subscribe one webhook endpoint per bench tenant to every event, pointing at a receiver the benchmark runs (answers 204, counts deliveries)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -61,6 +62,17 @@ func (e *env) bench(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	var tenants []bench.Tenant
+	if *scenarios == "all" || strings.Contains(","+*scenarios+",", ",mixed,") {
+		fmt.Fprintf(e.stderr, "seeding %d more businesses of %d products for the mixed scenario ...\n", mixedTenants, mixedProducts)
+		for range mixedTenants {
+			k, ids, _, err := seed(ctx, *db, mixedProducts)
+			if err != nil {
+				return err
+			}
+			tenants = append(tenants, bench.Tenant{Key: k, Products: ids})
+		}
+	}
 	fmt.Fprintf(e.stderr, "seeded in %s\n", time.Since(t0).Round(time.Millisecond))
 
 	serveArgs := []string{"serve", "--addr", "127.0.0.1:0", "--db", *db}
@@ -84,6 +96,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("preparing fixtures: %w", err)
 	}
+	fx.Tenants = tenants
 	cfg := bench.Config{Key: key, Conns: *conns, Duration: *duration, Warmup: *warmup,
 		Scenarios: bench.Select(bench.Scenarios(fx, *conns), *scenarios), Log: e.stderr}
 	var recv *bench.Receiver
@@ -114,6 +127,16 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		fmt.Fprintf(e.stderr, "waiting for the last webhook deliveries ...\n")
 		n, quiet := recv.Drain(2*time.Second, time.Minute)
 		rep.Webhook = &bench.WebhookRun{Endpoints: endpoints, Deliveries: n, Drained: quiet}
+	}
+	if *stripeMock != "" {
+		fmt.Fprintf(e.stderr, "stripe-mock create ...\n")
+		sm, err := bench.StartStripeMock(*stripeMock)
+		if err != nil {
+			return err
+		}
+		res := bench.StripeMockCreate(ctx, sm, *conns, *duration)
+		sm.Stop()
+		rep.StripeMock = &res
 	}
 	rep.Engine = string(engine)
 	rep.Server = strings.Join(append([]string{"pricebook"}, serveArgs...), " ")
@@ -149,6 +172,13 @@ func (e *env) bench(ctx context.Context, args []string) error {
 // enough for add_items at about 15k requests a second for a warm-up and a
 // run of 5 s.
 const freePool = 100000
+
+// The mixed scenario's other businesses: how many, and their products
+// each (the first business holds the --products catalog).
+const (
+	mixedTenants  = 3
+	mixedProducts = 2000
+)
 
 // seed creates a business with a key and n products, through the store.
 func seed(ctx context.Context, db string, n int) (key string, ids []string, engine store.Engine, err error) {
