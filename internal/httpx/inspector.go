@@ -40,9 +40,10 @@ type Inspected struct {
 	Duration       time.Duration
 	IdempotencyKey string
 	Fault          string // what Pricebook-Fault-Applied named; "" for none
-	RequestHeaders map[string]string
-	// The bodies as they came, their first InspectBodyBytes: redacted
-	// when read (Bodies), not on the request's path.
+	// The headers and the bodies (their first InspectBodyBytes) as they
+	// came: redacted when read (RedactHeaders, Body.Redacted), not on the
+	// request's path.
+	RequestHeaders http.Header
 	Request, Response Body
 }
 

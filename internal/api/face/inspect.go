@@ -27,7 +27,6 @@ func (h *Handler) inspect(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &inspecting{}
 		reqBody := httpx.CaptureBody(r)
-		headers := httpx.RedactHeaders(r.Header)
 		cw := &httpx.CaptureWriter{ResponseWriter: w}
 		next.ServeHTTP(cw, r.WithContext(context.WithValue(r.Context(), inspectKey{}, rec)))
 		if !rec.known || rec.tenant.Mode == catalog.ModeLive && !h.inspectLive {
@@ -35,7 +34,7 @@ func (h *Handler) inspect(next http.Handler) http.Handler {
 		}
 		q := &httpx.Inspected{RequestID: httpx.RequestID(r.Context()), At: start.UTC(), Method: r.Method, Path: r.URL.Path,
 			Query: r.URL.RawQuery, Status: cw.Status, Duration: time.Since(start), IdempotencyKey: r.Header.Get("Idempotency-Key"),
-			Fault: w.Header().Get(FaultAppliedHeader), RequestHeaders: headers}
+			Fault: w.Header().Get(FaultAppliedHeader), RequestHeaders: r.Header}
 		b, n := reqBody()
 		q.Request = httpx.Body{Kept: b, Total: n, Type: r.Header.Get("Content-Type")}
 		b, n = cw.Body()

@@ -36,7 +36,7 @@ func requestResponse(q *httpx.Inspected, full bool) requestOut {
 		out.Status = &q.Status
 	}
 	if full {
-		out.RequestHeaders = q.RequestHeaders
+		out.RequestHeaders = httpx.RedactHeaders(q.RequestHeaders)
 		req, reqCut := q.Request.Redacted()
 		res, resCut := q.Response.Redacted()
 		out.RequestBody, out.RequestCut = &req, &reqCut
