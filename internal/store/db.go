@@ -59,6 +59,9 @@ type db struct {
 	owner   *ownerLock
 	// reads are the finer versions of the read cache (readversion.go).
 	reads *readVersions
+	// gate makes River's SQLite connection and the writer take turns
+	// (gate.go); nil when they share one connection or on PostgreSQL.
+	gate gate
 
 	// The SQLite group-commit writer (writer.go).
 	writes     chan *writeReq
@@ -139,9 +142,10 @@ func openDB(ctx context.Context, dsn string, opt Options) (*db, error) {
 // hold the store's writer. Its writes touch only River's tables (river_*),
 // never the catalog, so they need not move the data version that the
 // single-writer read cache trusts (version.go): a cached answer stays
-// right across them. SQLite lets one writer at a time in; busy_timeout
-// makes each side wait for the other, and _txlock=immediate takes the
-// write lock up front so the two never deadlock upgrading a read.
+// right across them. SQLite lets one writer at a time in: the gate
+// (gate.go) makes River's connection and the writer take turns, and
+// _txlock=immediate takes the write lock up front so the two never
+// deadlock upgrading a read.
 func (d *db) openRiver(dsn string) error {
 	d.riverPool = d.w
 	if d.engine == Postgres {
@@ -149,10 +153,8 @@ func (d *db) openRiver(dsn string) error {
 	} else {
 		if dsn != ":memory:" {
 			u := "file:" + (&url.URL{Path: dsn}).EscapedPath()
-			p, err := sql.Open("sqlite", u+"?_pragma=busy_timeout(10000)&_pragma=synchronous(FULL)&_txlock=immediate")
-			if err != nil {
-				return fmt.Errorf("store: open River's pool: %w", err)
-			}
+			d.gate = newGate()
+			p := openGated(u+"?_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate", d.gate)
 			p.SetMaxOpenConns(1)
 			d.riverPool = p
 		}

@@ -125,6 +125,11 @@ func (d *db) commitBatch(batch []*writeReq) {
 			r.done <- err
 		}
 	}
+	// River's connection writes too; the two take turns (gate.go).
+	if d.gate != nil {
+		d.gate.lock(ctx)
+		defer d.gate.unlock()
+	}
 	sqlTx, err := d.w.BeginTx(ctx, nil)
 	if err != nil {
 		fail(fmt.Errorf("store: begin: %w", err))
