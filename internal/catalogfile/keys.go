@@ -54,9 +54,9 @@ func (k *keyer) generate(prefix, name string) string {
 	if len(s) > 60 {
 		s = s[:60]
 	}
-	base := prefix + "-" + s
-	if s == "" {
-		base = prefix
+	base := s
+	if s == "" || k.used[s] {
+		base = strings.Trim(prefix+"-"+s, "-")
 	}
 	key := base
 	for n := 2; k.used[key]; n++ {

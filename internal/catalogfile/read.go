@@ -67,6 +67,18 @@ func read(ctx context.Context, dodo, cm *face, withCM bool, dsName string) (*sta
 			return nil, err
 		}
 	}
+	// Lists are newest first: oldest first is the order they were made
+	// in, the file's.
+	reverse(s.brands)
+	reverse(s.credits)
+	reverse(s.meters)
+	reverse(s.ents)
+	reverse(s.addons)
+	reverse(s.products)
+	reverse(s.discounts)
+	reverse(s.colls)
+	reverse(s.plans)
+	reverse(s.groups)
 	return s, nil
 }
 
@@ -429,4 +441,10 @@ func (s *state) readChartMogul(ctx context.Context, f *face, dsName string) erro
 		s.groups = append(s.groups, g)
 	}
 	return nil
+}
+
+func reverse[T any](l []T) {
+	for i, j := 0, len(l)-1; i < j; i, j = i+1, j-1 {
+		l[i], l[j] = l[j], l[i]
+	}
 }
