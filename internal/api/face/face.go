@@ -8,6 +8,7 @@
 package face
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"path"
@@ -53,6 +54,10 @@ type Deps struct {
 	// PublicURL is the server's public base URL (scheme and host, no
 	// trailing slash), for the links a face hands out (short links).
 	PublicURL string
+	// Reseed, when set, restores a partition's seed catalog after
+	// POST /_pricebook/v1/reset emptied it (serve --seed); it does
+	// nothing for a partition without one.
+	Reseed func(ctx context.Context, tn catalog.Tenant) error
 }
 
 // Route is one entry of a face's route table.
