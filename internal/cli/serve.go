@@ -177,7 +177,10 @@ The key is shown only this once; keep it somewhere safe:
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(func() { close(done) })
-	fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine())
+	listening := func() { fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine()) }
+	if sd == nil {
+		listening()
+	}
 
 	if *pprofAddr != "" {
 		go servePprof(*pprofAddr, logger)
@@ -198,6 +201,7 @@ The key is shown only this once; keep it somewhere safe:
 			return err
 		}
 		fmt.Fprintf(e.stderr, "pricebook: seeded %s from %s\n", sd.tn, *seed)
+		listening() // only now: a client that waits for it finds the catalog
 	}
 	select {
 	case err := <-errc:
