@@ -634,3 +634,27 @@ func TestServeSeed(t *testing.T) {
 		mustCatalog(t, s, key, 0, "plan", fullCatalog)
 	})
 }
+
+// TestReadmeQuickStart: the README's example file, seeded as its quick
+// start says, is what the APIs show, and catalog plan finds no drift.
+func TestReadmeQuickStart(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	text = text[strings.Index(text, "## Catalog as code"):]
+	text = text[strings.Index(text, "```yaml\n")+len("```yaml\n"):]
+	example := text[:strings.Index(text, "```")]
+	seed := filepath.Join(t.TempDir(), "catalog.yaml")
+	os.WriteFile(seed, []byte(example), 0o644)
+	f := loadFile(t, seed)
+	s := start(t, filepath.Join(t.TempDir(), "pricebook.db"), "--seed", seed)
+	if n := listCount(t, s, f.Key, "/products"); n != 2 {
+		t.Errorf("%d products, want 2", n)
+	}
+	if pl := cmList(t, s, f.Key, "/v1/plans", "plans"); len(pl) != 1 || pl[0]["external_id"] != "pro-monthly" {
+		t.Errorf("plans: %v", pl)
+	}
+	mustCatalog(t, s, f.Key, 0, "plan", seed)
+}
