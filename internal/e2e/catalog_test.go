@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -657,4 +658,69 @@ func TestReadmeQuickStart(t *testing.T) {
 		t.Errorf("plans: %v", pl)
 	}
 	mustCatalog(t, s, f.Key, 0, "plan", seed)
+}
+
+// cutTransport answers the nth request it sends (counting from 1) with an
+// error after the server has answered it: the write is committed, the
+// client never learns it, as when apply is killed at that moment.
+type cutTransport struct {
+	mu   sync.Mutex
+	cut  int
+	sent int
+}
+
+func (c *cutTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.sent++
+	cut := c.sent == c.cut
+	c.mu.Unlock()
+	res, err := http.DefaultTransport.RoundTrip(r)
+	if cut && err == nil {
+		res.Body.Close()
+		return nil, errors.New("killed")
+	}
+	return res, err
+}
+
+// TestCatalogKilledAtEveryStep: an apply killed after any one of its
+// requests (every third of a whole apply's, each on a fresh partition),
+// then applied again, ends in the state of one apply: plan --prune is
+// empty and nothing exists twice.
+func TestCatalogKilledAtEveryStep(t *testing.T) {
+	engines(t, func(t *testing.T, db string) {
+		s := start(t, db, "--open-test-keys")
+		f := loadFile(t, fullCatalog)
+		ctx := context.Background()
+		count := &cutTransport{}
+		key := "pb_test_" + fmt.Sprintf("%032d", 0)
+		if _, err := catalogfile.Apply(ctx, catalogfile.Server{DodoURL: s.base, DodoKey: key, HTTP: &http.Client{Transport: count}}, f, catalogfile.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		total := count.sent
+		for cut := 1; cut <= total; cut += 3 {
+			key := "pb_test_" + fmt.Sprintf("%032d", cut)
+			tr := &cutTransport{cut: cut}
+			srv := catalogfile.Server{DodoURL: s.base, DodoKey: key, HTTP: &http.Client{Transport: tr}}
+			if _, err := catalogfile.Apply(ctx, srv, f, catalogfile.Options{}); err == nil {
+				t.Errorf("cut at %d of %d: the apply did not fail", cut, total)
+			}
+			srv.HTTP = nil
+			if _, err := catalogfile.Apply(ctx, srv, f, catalogfile.Options{}); err != nil {
+				t.Fatalf("cut at %d: the next apply: %v", cut, err)
+			}
+			p, err := catalogfile.MakePlan(ctx, srv, f, catalogfile.Options{Prune: true})
+			if err != nil || p.Pending() {
+				t.Fatalf("cut at %d: plan --prune: %v\n%s", cut, err, p.Text())
+			}
+			for path, want := range map[string]int{"/products": 5, "/products?archived=true": 0, "/discounts": 1, "/product-collections": 1,
+				"/entitlements": 1, "/meters": 2, "/addons": 1, "/credit-entitlements": 1} {
+				if n := listCount(t, s, key, path); n != want {
+					t.Errorf("cut at %d: %s lists %d, want %d", cut, path, n, want)
+				}
+			}
+			if n := len(cmList(t, s, key, "/v1/plan_groups", "plan_groups")); n != 3 {
+				t.Errorf("cut at %d: %d plan groups, want 3", cut, n)
+			}
+		}
+	})
 }
