@@ -297,18 +297,29 @@ func (v *validator) file(f *File) {
 	if strings.TrimSpace(cm.DataSource.Name) == "" {
 		v.add("chartmogul.data_source.name", "a name is required")
 	}
+	// Plans have keys of their own (external ids): a plan may share a
+	// product's key, unless that product has its bridged plan.
 	plans := map[string]bool{}
+	bridgedAt := map[string]string{}
+	for i, pr := range f.Products {
+		if bridged(cm, &pr) {
+			plans[pr.Key] = true
+			bridgedAt[pr.Key] = fmt.Sprintf("products[%d]", i)
+		}
+	}
 	for i, pl := range cm.Plans {
 		p := fmt.Sprintf("chartmogul.plans[%d]", i)
-		v.key(p+".key", pl.Key)
+		switch {
+		case !keyPattern.MatchString(pl.Key):
+			v.add(p+".key", "%q is not a key: 1 to 100 letters, digits, '_', '.', ':' or '-', starting with a letter or digit", pl.Key)
+		case bridgedAt[pl.Key] != "":
+			v.add(p+".key", "plan key %q is the external id of the plan of %s: two plans, one key", pl.Key, bridgedAt[pl.Key])
+		case plans[pl.Key]:
+			v.add(p+".key", "a second plan with the key %q", pl.Key)
+		}
 		plans[pl.Key] = true
 		if pl.IntervalCount < 1 {
 			v.add(p+".interval_count", "must be 1 or more")
-		}
-	}
-	for _, pr := range f.Products {
-		if bridged(cm, &pr) {
-			plans[pr.Key] = true
 		}
 	}
 	seen = names{}

@@ -141,6 +141,7 @@ func (s *state) readDodo(ctx context.Context, f *face) error {
 		json.Unmarshal(raw, &id)
 		e.ID = id.ID
 		e.Key, e.V.Metadata = takeKey(e.V.Metadata)
+		e.V.IntegrationConfig = requestConfig(e.V.IntegrationType, e.V.IntegrationConfig)
 		s.ents = append(s.ents, e)
 		return nil
 	})
@@ -447,4 +448,28 @@ func reverse[T any](l []T) {
 	for i, j := 0, len(l)-1; i < j; i, j = i+1, j-1 {
 		l[i], l[j] = l[j], l[i]
 	}
+}
+
+// requestConfig is an entitlement's integration_config in the form
+// requests take: a digital_files answer lists its files, a request
+// names their ids.
+func requestConfig(typ string, cfg map[string]any) map[string]any {
+	df, ok := cfg["digital_files"].(map[string]any)
+	if typ != "digital_files" || !ok {
+		return cfg
+	}
+	ids := []any{}
+	files, _ := df["files"].([]any)
+	for _, f := range files {
+		if fm, ok := f.(map[string]any); ok {
+			ids = append(ids, fm["file_id"])
+		}
+	}
+	out := map[string]any{"digital_file_ids": ids}
+	for _, k := range []string{"external_url", "instructions"} {
+		if v, ok := df[k]; ok && v != nil {
+			out[k] = v
+		}
+	}
+	return out
 }

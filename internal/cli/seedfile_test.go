@@ -62,7 +62,11 @@ func TestReseed(t *testing.T) {
 		t.Fatal("the seed left changes pending")
 	}
 	// The partition drifts: a product archived.
-	var list struct{ Items []struct{ ProductID string `json:"product_id"` } }
+	var list struct {
+		Items []struct {
+			ProductID string `json:"product_id"`
+		}
+	}
 	getJSON(ctx, srv.URL+"/products", key, &list)
 	req, _ := http.NewRequest("DELETE", srv.URL+"/products/"+list.Items[0].ProductID, nil)
 	req.Header.Set("Authorization", "Bearer "+key)

@@ -178,14 +178,14 @@ func planOf(t *testing.T, s *server, key, file string, want int, extra ...string
 func TestCatalogRoundTrip(t *testing.T) {
 	engines(t, func(t *testing.T, db string) {
 		s, key := catalogServer(t, db)
-		if p := planOf(t, s, key, fullCatalog, 2); len(p.Changes) != 21 {
-			t.Errorf("plan on an empty partition: %d changes, want 21", len(p.Changes))
+		if p := planOf(t, s, key, fullCatalog, 2); len(p.Changes) != 22 {
+			t.Errorf("plan on an empty partition: %d changes, want 22", len(p.Changes))
 		}
 		if n := eventCount(t, s, key); n != 0 {
 			t.Fatalf("plan wrote %d events", n)
 		}
 		mustCatalog(t, s, key, 0, "apply", fullCatalog)
-		for path, want := range map[string]int{"/products": 5, "/addons": 1, "/meters": 2, "/entitlements": 1,
+		for path, want := range map[string]int{"/products": 5, "/addons": 1, "/meters": 2, "/entitlements": 2,
 			"/credit-entitlements": 1, "/discounts": 1, "/product-collections": 1} {
 			if n := listCount(t, s, key, path); n != want {
 				t.Errorf("%s lists %d, want %d", path, n, want)
@@ -530,7 +530,7 @@ func TestCatalogRacingApplies(t *testing.T) {
 		if err != nil || p.Pending() {
 			t.Fatalf("plan --prune after the race: %v\n%s", err, p.Text())
 		}
-		for path, want := range map[string]int{"/products": 5, "/products?archived=true": 0, "/addons": 1, "/meters": 2, "/entitlements": 1,
+		for path, want := range map[string]int{"/products": 5, "/products?archived=true": 0, "/addons": 1, "/meters": 2, "/entitlements": 2,
 			"/credit-entitlements": 1, "/discounts": 1, "/product-collections": 1} {
 			if n := listCount(t, s, key, path); n != want {
 				t.Errorf("%s lists %d, want %d", path, n, want)
@@ -713,7 +713,7 @@ func TestCatalogKilledAtEveryStep(t *testing.T) {
 				t.Fatalf("cut at %d: plan --prune: %v\n%s", cut, err, p.Text())
 			}
 			for path, want := range map[string]int{"/products": 5, "/products?archived=true": 0, "/discounts": 1, "/product-collections": 1,
-				"/entitlements": 1, "/meters": 2, "/addons": 1, "/credit-entitlements": 1} {
+				"/entitlements": 2, "/meters": 2, "/addons": 1, "/credit-entitlements": 1} {
 				if n := listCount(t, s, key, path); n != want {
 					t.Errorf("cut at %d: %s lists %d, want %d", cut, path, n, want)
 				}
