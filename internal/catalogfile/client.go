@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -41,11 +42,9 @@ func (e *APIError) Error() string {
 
 // face is one face's client.
 type face struct {
-	base  string
-	auth  string
-	http  *http.Client
-	dodo  bool
-	sleep func(time.Duration)
+	base string
+	auth string
+	http *http.Client
 }
 
 func (s Server) faces() (dodo, cm *face) {
@@ -60,9 +59,8 @@ func (s Server) faces() (dodo, cm *face) {
 	if cmKey == "" {
 		cmKey = s.DodoKey
 	}
-	sleep := func(d time.Duration) { time.Sleep(d) }
-	dodo = &face{base: strings.TrimRight(s.DodoURL, "/"), auth: "Bearer " + s.DodoKey, http: hc, dodo: true, sleep: sleep}
-	cm = &face{base: strings.TrimRight(cmURL, "/"), http: hc, sleep: sleep,
+	dodo = &face{base: strings.TrimRight(s.DodoURL, "/"), auth: "Bearer " + s.DodoKey, http: hc}
+	cm = &face{base: strings.TrimRight(cmURL, "/"), http: hc,
 		auth: "Basic " + base64.StdEncoding.EncodeToString([]byte(cmKey+":"))}
 	return dodo, cm
 }
@@ -117,7 +115,21 @@ func (f *face) do(ctx context.Context, method, path string, body any, idem strin
 		if inFlight && attempt < 100 {
 			// The racing request with this key answers soon; its stored
 			// answer is then replayed to us.
-			f.sleep(100 * time.Millisecond)
+			if err := wait(ctx, 100*time.Millisecond); err != nil {
+				return err
+			}
+			continue
+		}
+		if res.StatusCode == http.StatusTooManyRequests && attempt < 5 {
+			// A rate limit: wait as told (at most a minute). Other
+			// failures stop the apply; the next one goes on from there.
+			d := time.Second
+			if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err == nil && secs >= 0 && secs <= 60 {
+				d = time.Duration(secs) * time.Second
+			}
+			if err := wait(ctx, d); err != nil {
+				return err
+			}
 			continue
 		}
 		e := &APIError{Method: method, Path: path, Status: res.StatusCode, Body: string(data)}
@@ -212,5 +224,17 @@ func (f *face) cursorPages(ctx context.Context, path string, q url.Values, root 
 			return nil
 		}
 		cursor = *next
+	}
+}
+
+// wait waits d, or until ctx ends.
+func wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
