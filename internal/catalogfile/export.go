@@ -89,7 +89,7 @@ func Export(ctx context.Context, srv Server) (f *File, generated []string, err e
 		gen("collection", e.Key, false)
 	}
 	if st.source != nil {
-		exportChartMogul(f, st)
+		generated = append(generated, exportChartMogul(f, st)...)
 	}
 	sort.Strings(generated)
 	return f, generated, nil
@@ -150,7 +150,7 @@ func exportDiscount(e entry[Discount]) Discount {
 
 // exportChartMogul writes the data source's plans and plan groups,
 // bridged where the bridge would make them exactly so.
-func exportChartMogul(f *File, st *state) {
+func exportChartMogul(f *File, st *state) (generated []string) {
 	cm := &ChartMogul{DataSource: st.source.V}
 	f.ChartMogul = cm
 	plan := "plan"
@@ -199,7 +199,9 @@ func exportChartMogul(f *File, st *state) {
 		g.Key = e.Key
 		sort.Strings(g.Plans)
 		cm.PlanGroups = append(cm.PlanGroups, g)
+		generated = append(generated, "plan_group "+g.Key)
 	}
+	return generated
 }
 
 func sameSet(a, b []string) bool {
