@@ -62,10 +62,24 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 		create: func(ctx context.Context, a *applier, d Brand) (string, error) {
 			body := bodyOf(d)
 			var out struct {
-				BrandID string `json:"brand_id"`
+				BrandID    string  `json:"brand_id"`
+				ArchivedAt *string `json:"archived_at"`
 			}
-			err := a.dodo.do(ctx, "POST", "/brands", body, idemKey("brand", d.Key, body), &out)
-			return out.BrandID, err
+			idem := idemKey("brand", d.Key, body)
+			if err := a.dodo.do(ctx, "POST", "/brands", body, idem, &out); err != nil {
+				return "", err
+			}
+			// A replayed create may name a brand archived since (archiving
+			// is permanent): then a new one is made.
+			if err := a.dodo.get(ctx, path("/brands", out.BrandID), &out); err != nil {
+				return "", err
+			}
+			if out.ArchivedAt != nil {
+				out.ArchivedAt = nil
+				err := a.dodo.do(ctx, "POST", "/brands", body, idem+"/again-"+randomHex(), &out)
+				return out.BrandID, err
+			}
+			return out.BrandID, nil
 		},
 		update: func(ctx context.Context, a *applier, e entry[Brand], d Brand, fields []string) error {
 			return a.dodo.do(ctx, "PATCH", path("/brands", e.ID), pick(bodyOf(d), fields, nil), "", nil)

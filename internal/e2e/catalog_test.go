@@ -724,3 +724,58 @@ func TestCatalogKilledAtEveryStep(t *testing.T) {
 		}
 	})
 }
+
+// TestCatalogDriftInCI: catalog plan with a read-only key (what a CI job
+// needs) exits 0 while the server is the file, 2 once someone changed it
+// through the API (a price, and a brand archived for good); apply brings
+// it back, a new brand for the archived one.
+func TestCatalogDriftInCI(t *testing.T) {
+	engines(t, func(t *testing.T, db string) {
+		s, key := catalogServer(t, db)
+		mustCatalog(t, s, key, 0, "apply", fullCatalog)
+		var brands struct {
+			Items []struct {
+				BrandID    string `json:"brand_id"`
+				BusinessID string `json:"business_id"`
+				Name       *string
+			}
+		}
+		call(context.Background(), s.base, key, "GET", "/brands", nil, &brands)
+		var acme, business string
+		for _, b := range brands.Items {
+			business = b.BusinessID
+			if b.Name != nil && *b.Name == "Acme Labs" {
+				acme = b.BrandID
+			}
+		}
+		ro := cli(t, "keys", "create", "--mode", "test", "--read-only", "--business", business, "--db", db)
+		mustCatalog(t, s, ro, 0, "plan", fullCatalog)
+
+		var list struct {
+			Items []struct {
+				ProductID string `json:"product_id"`
+				Name      string
+			}
+		}
+		call(context.Background(), s.base, key, "GET", "/products", nil, &list)
+		for _, p := range list.Items {
+			if p.Name == "The book" {
+				body := map[string]any{"price": map[string]any{"type": "one_time_price", "currency": "USD", "price": 999}}
+				if st, err := call(context.Background(), s.base, key, "PATCH", "/products/"+p.ProductID, body, nil); err != nil || st != 200 {
+					t.Fatalf("patch: %d %v", st, err)
+				}
+			}
+		}
+		if st, err := call(context.Background(), s.base, key, "POST", "/brands/"+acme+"/archive", map[string]any{"move_products_to": business}, nil); err != nil || st != 200 {
+			t.Fatalf("archive brand: %d %v", st, err)
+		}
+		out := mustCatalog(t, s, ro, 2, "plan", fullCatalog)
+		for _, want := range []string{"~ update product ebook", "price.price: 999 -> 2500", "+ create brand acme-labs", `brand: "primary" -> "acme-labs"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the plan lacks %q:\n%s", want, out)
+			}
+		}
+		mustCatalog(t, s, key, 0, "apply", fullCatalog)
+		mustCatalog(t, s, ro, 0, "plan", fullCatalog)
+	})
+}
