@@ -125,7 +125,7 @@ func TestLoadErrorsNameFileLineAndField(t *testing.T) {
 		name, from, to, want, at string
 	}{
 		{"unknown field", "    name: Extra seat\n", "    name: Extra seat\n    colour: red\n", `unknown field "colour"`, "colour: red"},
-		{"wrong type", "    price: 500\n", "    price: five\n", "", "price: five"},
+		{"wrong type", "    price: 500\n", "    price: five\n", "addons[0].price: must be an integer, not string", "price: five"},
 		{"unknown reference", "    addons: [seat]\n", "    addons: [seats]\n", `products[0].addons[0]: no addon has the key "seats"`, "addons: [seats]"},
 		{"one key twice", "  - key: tip-jar\n", "  - key: ebook\n", `products[4].key: key "ebook" is already the key of products[3].key`, "key: ebook\n    name: Tip"},
 		{"one name twice", "    name: Storage\n", "    name: API calls\n", `meters[1].name: meter name "API calls" is already the name of meters[0].name`, "name: API calls\n    event_name: storage"},

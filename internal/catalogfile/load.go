@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
 
@@ -46,6 +47,7 @@ var (
 	keyPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$`)
 	yamlWhere   = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*(.*)$`)
 	fieldInYAML = regexp.MustCompile(`unknown field "([^"]+)"`)
+	typeInYAML  = regexp.MustCompile(`cannot unmarshal (\S+) into Go .* of type (\S+)`)
 )
 
 // Load reads a file (YAML, or JSON, which is YAML) named name and checks
@@ -55,7 +57,12 @@ var (
 func Load(name string, data []byte) (*File, error) {
 	var f File
 	if err := yaml.UnmarshalWithOptions(data, &f, yaml.DisallowUnknownField()); err != nil {
-		return nil, &FileError{Problems: []Problem{decodeProblem(name, err)}}
+		p := decodeProblem(name, err)
+		var ye yaml.Error
+		if errors.As(err, &ye) && ye.GetToken() != nil && p.Field == "" {
+			p.Field = pathAt(data, ye.GetToken().Position.Line, ye.GetToken().Position.Column)
+		}
+		return nil, &FileError{Problems: []Problem{p}}
 	}
 	v := &validator{}
 	v.file(&f)
@@ -94,6 +101,38 @@ func parent(path string) string {
 	return path[:i]
 }
 
+// pathAt is the path of the value at line and column (products[0].price),
+// for decoding errors that name only a Go type.
+func pathAt(data []byte, line, col int) string {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return ""
+	}
+	var found string
+	for _, doc := range f.Docs {
+		if doc.Body != nil {
+			ast.Walk(finder{line, col, &found}, doc.Body)
+		}
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(found, "$"), ".")
+}
+
+type finder struct {
+	line, col int
+	found     *string
+}
+
+func (v finder) Visit(n ast.Node) ast.Visitor {
+	if n == nil {
+		return nil
+	}
+	if t := n.GetToken(); t != nil && t.Position.Line == v.line && t.Position.Column == v.col {
+		*v.found = n.GetPath()
+		return nil
+	}
+	return v
+}
+
 // decodeProblem words the YAML decoder's error as a Problem.
 func decodeProblem(name string, err error) Problem {
 	p := Problem{File: name, Msg: err.Error()}
@@ -105,6 +144,15 @@ func decodeProblem(name string, err error) Problem {
 	}
 	if m := fieldInYAML.FindStringSubmatch(p.Msg); m != nil {
 		p.Field = m[1]
+	}
+	if m := typeInYAML.FindStringSubmatch(p.Msg); m != nil {
+		want := map[string]string{"int64": "an integer", "int": "an integer", "bool": "true or false", "string": "a string"}[m[2]]
+		if strings.HasPrefix(m[2], "[]") {
+			want = "a list"
+		} else if strings.HasPrefix(m[2], "map[") || want == "" {
+			want = "an object"
+		}
+		p.Msg = fmt.Sprintf("must be %s, not %s", want, m[1])
 	}
 	return p
 }
