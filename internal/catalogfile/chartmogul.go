@@ -3,7 +3,6 @@ package catalogfile
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -94,14 +93,8 @@ func planChartMogul(p *planner, a *applier, f *File, st *state) {
 			var out struct {
 				UUID string `json:"uuid"`
 			}
-			idem := idemKey("plan-group", d.Key, body)
-			if err := a.cm.do(ctx, "POST", "/v1/plan_groups", body, idem, &out); err != nil {
-				return "", err
-			}
-			err = a.cm.get(ctx, "/v1/plan_groups/"+url.PathEscape(out.UUID), nil)
-			if errors.Is(err, errNotFound) {
-				err = a.cm.do(ctx, "POST", "/v1/plan_groups", body, idem+"/again-"+randomHex(), &out)
-			}
+			err = a.cm.create(ctx, "/v1/plan_groups", body, idemKey("plan-group", d.Key, body), &out,
+				func() string { return "/v1/plan_groups/" + url.PathEscape(out.UUID) })
 			return out.UUID, err
 		},
 		update: func(ctx context.Context, a *applier, e entry[PlanGroup], d PlanGroup, fields []string) error {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,11 +71,33 @@ func (s Server) faces() (dodo, cm *face) {
 // anything else is an *APIError. A 409 that says a request with the same
 // key is still running is waited out.
 func (f *face) do(ctx context.Context, method, path string, body any, idem string, out any) error {
+	_, err := f.send(ctx, method, path, body, idem, out)
+	return err
+}
+
+// create POSTs an object under an Idempotency-Key. An answer replayed
+// from the key names what an earlier apply made, which a reset or a
+// delete may have removed since: then (at names the object, from out) the
+// object is made anew under a fresh key.
+func (f *face) create(ctx context.Context, path string, body any, idem string, out any, at func() string) error {
+	replayed, err := f.send(ctx, "POST", path, body, idem, out)
+	if err != nil || !replayed {
+		return err
+	}
+	if err := f.get(ctx, at(), nil); !errors.Is(err, errNotFound) {
+		return err
+	}
+	_, err = f.send(ctx, "POST", path, body, idem+"/again-"+randomHex(), out)
+	return err
+}
+
+// send is do, telling whether the answer was replayed.
+func (f *face) send(ctx context.Context, method, path string, body any, idem string, out any) (replayed bool, _ error) {
 	var raw []byte
 	if body != nil {
 		var err error
 		if raw, err = json.Marshal(body); err != nil {
-			return err
+			return false, err
 		}
 	}
 	for attempt := 0; ; attempt++ {
@@ -84,7 +107,7 @@ func (f *face) do(ctx context.Context, method, path string, body any, idem strin
 		}
 		req, err := http.NewRequestWithContext(ctx, method, f.base+path, rd)
 		if err != nil {
-			return err
+			return false, err
 		}
 		req.Header.Set("Authorization", f.auth)
 		req.Header.Set("Accept", "application/json")
@@ -96,27 +119,27 @@ func (f *face) do(ctx context.Context, method, path string, body any, idem strin
 		}
 		res, err := f.http.Do(req)
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", method, path, err)
+			return false, fmt.Errorf("%s %s: %w", method, path, err)
 		}
 		data, err := io.ReadAll(io.LimitReader(res.Body, 32<<20))
 		res.Body.Close()
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", method, path, err)
+			return false, fmt.Errorf("%s %s: %w", method, path, err)
 		}
 		if res.StatusCode/100 == 2 {
 			if out != nil && len(bytes.TrimSpace(data)) > 0 {
 				if err := json.Unmarshal(data, out); err != nil {
-					return fmt.Errorf("%s %s: the answer is not the expected JSON: %w", method, path, err)
+					return false, fmt.Errorf("%s %s: the answer is not the expected JSON: %w", method, path, err)
 				}
 			}
-			return nil
+			return res.Header.Get("Idempotent-Replayed") == "true", nil
 		}
 		inFlight := res.StatusCode == http.StatusConflict && idem != "" && res.Header.Get("X-Should-Retry") != "false"
 		if inFlight && attempt < 100 {
 			// The racing request with this key answers soon; its stored
 			// answer is then replayed to us.
 			if err := wait(ctx, 100*time.Millisecond); err != nil {
-				return err
+				return false, err
 			}
 			continue
 		}
@@ -128,7 +151,7 @@ func (f *face) do(ctx context.Context, method, path string, body any, idem strin
 				d = time.Duration(secs) * time.Second
 			}
 			if err := wait(ctx, d); err != nil {
-				return err
+				return false, err
 			}
 			continue
 		}
@@ -140,7 +163,7 @@ func (f *face) do(ctx context.Context, method, path string, body any, idem strin
 			}
 		}
 		if e.Status == http.StatusNotFound {
-			return fmt.Errorf("%w: %w", errNotFound, e)
+			return false, fmt.Errorf("%w: %w", errNotFound, e)
 		}
 		if idem != "" && res.Header.Get("Idempotent-Replayed") == "true" && !strings.Contains(idem, "/again-") {
 			// A refusal stored for this key by an earlier apply: what
@@ -148,7 +171,7 @@ func (f *face) do(ctx context.Context, method, path string, body any, idem strin
 			idem += "/again-" + randomHex()
 			continue
 		}
-		return e
+		return false, e
 	}
 }
 

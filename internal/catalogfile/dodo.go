@@ -66,7 +66,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 				ArchivedAt *string `json:"archived_at"`
 			}
 			idem := idemKey("brand", d.Key, body)
-			if err := a.dodo.do(ctx, "POST", "/brands", body, idem, &out); err != nil {
+			if err := a.dodo.create(ctx, "/brands", body, idem, &out, func() string { return path("/brands", out.BrandID) }); err != nil {
 				return "", err
 			}
 			// A replayed create may name a brand archived since (archiving
@@ -123,7 +123,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 		create: func(ctx context.Context, a *applier, d Meter) (string, error) {
 			body := bodyOf(d)
 			var out struct{ ID string }
-			err := a.dodo.do(ctx, "POST", "/meters", body, idemKey("meter", d.Key, body), &out)
+			err := a.dodo.create(ctx, "/meters", body, idemKey("meter", d.Key, body), &out, func() string { return path("/meters", out.ID) })
 			return out.ID, err
 		},
 		unarchive: func(ctx context.Context, a *applier, e entry[Meter]) error {
@@ -141,12 +141,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 			body := bodyOf(d)
 			body["metadata"] = withKey(d.Metadata, d.Key)
 			var out struct{ ID string }
-			err := a.dodo.do(ctx, "POST", "/entitlements", body, idemKey("entitlement", d.Key, body), &out)
-			if err == nil {
-				err = a.exists(ctx, "/entitlements/"+url.PathEscape(out.ID), func() error {
-					return a.dodo.do(ctx, "POST", "/entitlements", body, idemKey("entitlement", d.Key, body)+"/again-"+randomHex(), &out)
-				})
-			}
+			err := a.dodo.create(ctx, "/entitlements", body, idemKey("entitlement", d.Key, body), &out, func() string { return path("/entitlements", out.ID) })
 			return out.ID, err
 		},
 		update: func(ctx context.Context, a *applier, e entry[Entitlement], d Entitlement, fields []string) error {
@@ -166,7 +161,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 			body := bodyOf(d)
 			body["price"] = d.Price
 			var out struct{ ID string }
-			err := a.dodo.do(ctx, "POST", "/addons", body, idemKey("addon", d.Key, body), &out)
+			err := a.dodo.create(ctx, "/addons", body, idemKey("addon", d.Key, body), &out, func() string { return path("/addons", out.ID) })
 			return out.ID, err
 		},
 		update: func(ctx context.Context, a *applier, e entry[Addon], d Addon, fields []string) error {
@@ -184,7 +179,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 			var out struct {
 				ProductID string `json:"product_id"`
 			}
-			err = a.dodo.do(ctx, "POST", "/products", body, idemKey("product", d.Key, body), &out)
+			err = a.dodo.create(ctx, "/products", body, idemKey("product", d.Key, body), &out, func() string { return path("/products", out.ProductID) })
 			return out.ProductID, err
 		},
 		update: func(ctx context.Context, a *applier, e entry[Product], d Product, fields []string) error {
@@ -219,12 +214,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 			var out struct {
 				DiscountID string `json:"discount_id"`
 			}
-			err = a.dodo.do(ctx, "POST", "/discounts", body, idemKey("discount", d.Key, body), &out)
-			if err == nil {
-				err = a.exists(ctx, "/discounts/"+url.PathEscape(out.DiscountID), func() error {
-					return a.dodo.do(ctx, "POST", "/discounts", body, idemKey("discount", d.Key, body)+"/again-"+randomHex(), &out)
-				})
-			}
+			err = a.dodo.create(ctx, "/discounts", body, idemKey("discount", d.Key, body), &out, func() string { return path("/discounts", out.DiscountID) })
 			return out.DiscountID, err
 		},
 		update: func(ctx context.Context, a *applier, e entry[Discount], d Discount, fields []string) error {
@@ -250,7 +240,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 				return "", err
 			}
 			var out struct{ ID string }
-			err = a.dodo.do(ctx, "POST", "/product-collections", body, idemKey("collection", d.Key, body), &out)
+			err = a.dodo.create(ctx, "/product-collections", body, idemKey("collection", d.Key, body), &out, func() string { return path("/product-collections", out.ID) })
 			return out.ID, err
 		},
 		update: func(ctx context.Context, a *applier, e entry[Collection], d Collection, fields []string) error {
@@ -272,17 +262,6 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 func isConflict(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && (ae.Status == http.StatusConflict || ae.Status == http.StatusUnprocessableEntity)
-}
-
-// exists checks that a created object is there: a create replayed from
-// its Idempotency-Key names the object the first apply made, which may
-// have been deleted since; then again makes it anew.
-func (a *applier) exists(ctx context.Context, path string, again func() error) error {
-	err := a.dodo.get(ctx, path, nil)
-	if errors.Is(err, errNotFound) {
-		return again()
-	}
-	return err
 }
 
 func (a *applier) findCredit(ctx context.Context, name string) (string, error) {

@@ -430,6 +430,12 @@ func TestCatalogPrune(t *testing.T) {
 		if n := listCount(t, s, key, "/products"); n != 5 {
 			t.Errorf("%d products, want 5", n)
 		}
+		// The discount's create was answered from its Idempotency-Key (the
+		// same body as the first apply's), naming the deleted discount:
+		// apply made it anew.
+		if n := listCount(t, s, key, "/discounts"); n != 1 {
+			t.Errorf("%d discounts, want 1", n)
+		}
 	})
 }
 
