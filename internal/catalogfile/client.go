@@ -29,6 +29,9 @@ type Server struct {
 	HTTP *http.Client
 }
 
+// errNotFound marks a 404 from a server.
+var errNotFound = errors.New("not found")
+
 // APIError is a refusal of a face.
 type APIError struct {
 	Method, Path string

@@ -439,6 +439,3 @@ func (v *validator) time(path string, s *string) {
 	}
 	*s = t.UTC().Format(time.RFC3339Nano)
 }
-
-// errNotFound marks a 404 from a server.
-var errNotFound = errors.New("not found")
