@@ -785,3 +785,88 @@ func TestCatalogDriftInCI(t *testing.T) {
 		mustCatalog(t, s, ro, 0, "plan", fullCatalog)
 	})
 }
+
+// TestCatalogCollectionGroups: a collection's groups and items become what
+// the file lists: a product moved between groups, a group added, one
+// removed, states and the order of groups and items; the collection is
+// never left empty on the way. A meter's change, which the API cannot
+// make, is an error of the plan that writes nothing.
+func TestCatalogCollectionGroups(t *testing.T) {
+	engines(t, func(t *testing.T, db string) {
+		s, key := catalogServer(t, db)
+		mustCatalog(t, s, key, 0, "apply", fullCatalog)
+		edited := writeEdited(t,
+			`      - name: Monthly
+        chartmogul: plan_group
+        products:
+          - product: pro-monthly
+          - product: usage
+      - name: Yearly
+        chartmogul: plan_group
+        products:
+          - product: pro-yearly
+`, `      - name: Yearly
+        chartmogul: plan_group
+        products:
+          - product: usage
+            status: false
+          - product: pro-yearly
+      - name: One-off
+        status: false
+        products:
+          - product: ebook
+          - product: tip-jar
+`)
+		p := planOf(t, s, key, edited, 2)
+		if len(p.Changes) != 1 || p.Changes[0].Key != "plans" || len(p.Changes[0].Fields) != 1 || p.Changes[0].Fields[0].Field != "groups" {
+			t.Errorf("plan: %+v", p)
+		}
+		mustCatalog(t, s, key, 0, "apply", edited, "--prune")
+		mustCatalog(t, s, key, 0, "plan", edited, "--prune")
+		var cols struct{ Items []struct{ ID string } }
+		call(context.Background(), s.base, key, "GET", "/product-collections", nil, &cols)
+		var c struct {
+			Groups []struct {
+				GroupName string `json:"group_name"`
+				Status    bool
+				Products  []struct {
+					Name   string
+					Status bool
+				}
+			}
+		}
+		call(context.Background(), s.base, key, "GET", "/product-collections/"+cols.Items[0].ID, nil, &c)
+		var got []string
+		for _, g := range c.Groups {
+			var ps []string
+			for _, p := range g.Products {
+				ps = append(ps, fmt.Sprintf("%s:%v", p.Name, p.Status))
+			}
+			got = append(got, fmt.Sprintf("%s:%v[%s]", g.GroupName, g.Status, strings.Join(ps, ",")))
+		}
+		want := "Yearly:true[Usage:false,Pro yearly:true] One-off:false[The book:true,Tip jar:true]"
+		if strings.Join(got, " ") != want {
+			t.Errorf("groups: %s, want %s", strings.Join(got, " "), want)
+		}
+		// The bridge follows: the Monthly plan group is no longer asked
+		// for (pruned), Yearly lists the bridged plans of its products.
+		for _, g := range cmList(t, s, key, "/v1/plan_groups", "plan_groups") {
+			if g["name"] == "Plans / Monthly" {
+				t.Errorf("the Monthly plan group is still there after --prune")
+			}
+		}
+		// Back to the file as it was.
+		mustCatalog(t, s, key, 0, "apply", fullCatalog)
+		mustCatalog(t, s, key, 0, "plan", fullCatalog)
+
+		events := eventCount(t, s, key)
+		meter := writeEdited(t, "    measurement_unit: GB\n", "    measurement_unit: TB\n")
+		_, stderr, code := catalogCLI(t, s, key, "apply", meter)
+		if code != 1 || !strings.Contains(stderr, "meter storage: measurement_unit cannot change through the API") {
+			t.Errorf("a meter's change: exit %d\n%s", code, stderr)
+		}
+		if n := eventCount(t, s, key); n != events {
+			t.Errorf("%d events after a refused plan", n-events)
+		}
+	})
+}
