@@ -24,7 +24,9 @@ func planChartMogul(p *planner, a *applier, f *File, st *state) {
 			err := a.cm.do(ctx, "POST", "/v1/data_sources", map[string]any{"name": name}, "", &out)
 			if isConflict(err) {
 				// Names are unique: a racing apply made it.
-				out.UUID, err = a.findSource(ctx, name)
+				if id, ferr := a.findSource(ctx, name); ferr == nil {
+					out.UUID, err = id, nil
+				}
 			}
 			a.dsID = out.UUID
 			return err

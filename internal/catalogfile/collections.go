@@ -132,7 +132,7 @@ func (a *applier) convergeCollection(ctx context.Context, id string, d Collectio
 			// No Idempotency-Key here: an answer replayed from another
 			// day's apply would hide a group gone since. A racing apply's
 			// group of the same name is refused, and the last step checks.
-			if err := a.dodo.do(ctx, "POST", base+"/groups", body, "", nil); err != nil && !isConflict(err) {
+			if err := a.dodo.do(ctx, "POST", base+"/groups", body, "", nil); err != nil && !hasCode(err, "GROUP_NAME_ALREADY_EXISTS", "PRODUCT_ALREADY_IN_COLLECTION") {
 				return err
 			}
 			continue
@@ -143,7 +143,7 @@ func (a *applier) convergeCollection(ctx context.Context, id string, d Collectio
 				return err
 			}
 			body := map[string]any{"products": gb["products"]}
-			if err := a.dodo.do(ctx, "POST", base+"/groups/"+url.PathEscape(cur[match[i]].id)+"/items", body, "", nil); err != nil && !isConflict(err) {
+			if err := a.dodo.do(ctx, "POST", base+"/groups/"+url.PathEscape(cur[match[i]].id)+"/items", body, "", nil); err != nil && !hasCode(err, "PRODUCT_ALREADY_IN_COLLECTION") {
 				return err
 			}
 		}
@@ -201,7 +201,7 @@ func (a *applier) convergeCollection(ctx context.Context, id string, d Collectio
 				return err
 			}
 			body := map[string]any{"products": gb["products"]}
-			if err := a.dodo.do(ctx, "POST", base+"/groups/"+url.PathEscape(cur[j].id)+"/items", body, "", nil); err != nil && !isConflict(err) {
+			if err := a.dodo.do(ctx, "POST", base+"/groups/"+url.PathEscape(cur[j].id)+"/items", body, "", nil); err != nil && !hasCode(err, "PRODUCT_ALREADY_IN_COLLECTION") {
 				return err
 			}
 		}
@@ -354,7 +354,7 @@ func (a *applier) putRule(ctx context.Context, productKey string, lp LocalizedPr
 		}
 	}
 	err = a.dodo.do(ctx, "POST", base, bodyOf(lp), "", nil)
-	if isConflict(err) {
+	if hasCode(err, "LOCALIZED_PRICE_ALREADY_EXISTS") {
 		return nil // a racing apply made it
 	}
 	return err

@@ -97,7 +97,7 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 			}
 			var out struct{ ID string }
 			err := a.dodo.do(ctx, "POST", "/credit-entitlements", body, "", &out)
-			if isConflict(err) {
+			if hasCode(err, "CREDIT_ENTITLEMENT_NAME_ALREADY_EXISTS") {
 				// A racing apply made it (names are unique): find it.
 				return a.findCredit(ctx, d.Name)
 			}
@@ -259,9 +259,18 @@ func planDodo(p *planner, a *applier, f *File, st *state) {
 	}, f.Collections, st.colls)
 }
 
+// isConflict tells a refusal for a unique field (ChartMogul's 422s, whose
+// bodies name no code): the caller looks the object up before it
+// believes it.
 func isConflict(err error) bool {
 	var ae *APIError
 	return errors.As(err, &ae) && (ae.Status == http.StatusConflict || ae.Status == http.StatusUnprocessableEntity)
+}
+
+// hasCode tells a Dodo refusal with one of codes.
+func hasCode(err error, codes ...string) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && contains(codes, ae.Code)
 }
 
 func (a *applier) findCredit(ctx context.Context, name string) (string, error) {
