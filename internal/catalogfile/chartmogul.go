@@ -80,7 +80,7 @@ func planChartMogul(p *planner, a *applier, f *File, st *state) {
 	current := st.groups
 	var ours []entry[PlanGroup]
 	for _, e := range current {
-		if st.groupPlansOutside[e.ID] == 0 || contains(groupNames(groups), e.V.Name) {
+		if len(st.groupPlansOutside[e.ID]) == 0 || contains(groupNames(groups), e.V.Name) {
 			ours = append(ours, e)
 		}
 	}
@@ -104,6 +104,7 @@ func planChartMogul(p *planner, a *applier, f *File, st *state) {
 			if err != nil {
 				return err
 			}
+			ids = append(ids, a.st.groupPlansOutside[e.ID]...)
 			return a.cm.do(ctx, "PATCH", "/v1/plan_groups/"+url.PathEscape(e.ID), map[string]any{"name": d.Name, "plans": ids}, "", nil)
 		},
 		remove: func(ctx context.Context, a *applier, e entry[PlanGroup]) error {

@@ -192,7 +192,7 @@ func exportChartMogul(f *File, st *state) (generated []string) {
 		}
 	}
 	for _, e := range st.groups {
-		if bridgedGroups[e.ID] || st.groupPlansOutside[e.ID] > 0 {
+		if bridgedGroups[e.ID] || len(st.groupPlansOutside[e.ID]) > 0 {
 			continue
 		}
 		g := e.V

@@ -50,15 +50,16 @@ type state struct {
 	source  *entry[DataSource]
 	plans   []entry[ChartMogulPlan]
 	groups  []entry[PlanGroup] // Plans are plan uuids
-	// groupPlansOutside counts, per plan group id, its plans of other
-	// data sources (such a group is not this file's to prune).
-	groupPlansOutside map[string]int
+	// groupPlansOutside is, per plan group id, its plans of other data
+	// sources: such a group is not this file's to prune, and a change of
+	// it keeps them.
+	groupPlansOutside map[string][]string
 }
 
 // read reads the Dodo side of a partition and, when withCM, the ChartMogul
 // side for the data source named dsName ("" for the oldest one).
 func read(ctx context.Context, dodo, cm *face, withCM bool, dsName string) (*state, error) {
-	s := &state{lpIDs: map[string]map[string]string{}, collIDs: map[string]collectionIDs{}, groupPlansOutside: map[string]int{}}
+	s := &state{lpIDs: map[string]map[string]string{}, collIDs: map[string]collectionIDs{}, groupPlansOutside: map[string][]string{}}
 	if err := s.readDodo(ctx, dodo); err != nil {
 		return nil, err
 	}
@@ -432,7 +433,7 @@ func (s *state) readChartMogul(ctx context.Context, f *face, dsName string) erro
 			if planSource[p.UUID] {
 				g.V.Plans = append(g.V.Plans, p.UUID)
 			} else {
-				s.groupPlansOutside[g.ID]++
+				s.groupPlansOutside[g.ID] = append(s.groupPlansOutside[g.ID], p.UUID)
 			}
 			return nil
 		})
