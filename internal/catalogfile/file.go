@@ -20,7 +20,7 @@ type File struct {
 	Version int `json:"version,omitempty" doc:"file format version (1)"`
 	// Key fixes the test-mode API key serve --seed applies the file with
 	// (and creates, with its business, when absent). Never a live key.
-	Key                string              `json:"key,omitempty" doc:"serve --seed only: the test-mode API key (pb_test_...) of the seeded partition, created when absent" pattern:"^pb_test_[A-Za-z0-9_]{16,}$"`
+	Key                string              `json:"key,omitempty" doc:"serve --seed only: the test-mode API key (pb_test_...) of the seeded partition, created when absent" pattern:"^pb_test_[0-9A-Za-z]{16}_[0-9A-Za-z]{32}$"`
 	Brands             []Brand             `json:"brands" doc:"brands other than the primary one (whose key is always primary)"`
 	CreditEntitlements []CreditEntitlement `json:"credit_entitlements"`
 	Meters             []Meter             `json:"meters"`

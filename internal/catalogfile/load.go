@@ -45,6 +45,7 @@ func (e *FileError) Error() string {
 
 var (
 	keyPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$`)
+	fixedKey    = regexp.MustCompile(`^pb_test_[0-9A-Za-z]{16}_[0-9A-Za-z]{32}$`)
 	yamlWhere   = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*(.*)$`)
 	fieldInYAML = regexp.MustCompile(`unknown field "([^"]+)"`)
 	typeInYAML  = regexp.MustCompile(`cannot unmarshal (\S+) into Go .* of type (\S+)`)
@@ -204,8 +205,8 @@ func (v *validator) file(f *File) {
 	if f.Version != 0 && f.Version != 1 {
 		v.add("version", "version %d is not known: this Pricebook reads version 1", f.Version)
 	}
-	if f.Key != "" && !strings.HasPrefix(f.Key, "pb_test_") {
-		v.add("key", "only a test-mode key (pb_test_...) may be fixed in a file")
+	if f.Key != "" && !fixedKey.MatchString(f.Key) {
+		v.add("key", "a fixed key is a test-mode key of the form pricebook keys create prints (pb_test_, 16 letters or digits, _, 32 letters or digits; make one with: pricebook keys create --mode test --new-business --db :memory:)")
 	}
 	kinds := map[string]map[string]bool{}
 	set := func(kind, key string) {

@@ -24,8 +24,9 @@ type seeder struct {
 }
 
 // newSeeder loads the file and finds its partition: the one of the key
-// the file fixes (made, with its business, when absent), else the test
-// mode of the first business.
+// the file fixes (made, with a business of its own, when absent; an
+// issued key like any other from then on), else the test mode of the
+// first business.
 func newSeeder(ctx context.Context, st *store.Store, path string) (*seeder, error) {
 	f, err := loadCatalog(path)
 	if err != nil {
@@ -33,10 +34,7 @@ func newSeeder(ctx context.Context, st *store.Store, path string) (*seeder, erro
 	}
 	s := &seeder{file: f, st: st}
 	if f.Key != "" {
-		if !store.IsOpenToken(f.Key) {
-			return nil, errors.New("--seed: the file's key must be pb_test_ and 16 or more letters, digits or '_'")
-		}
-		k, err := st.AuthenticateOpen(ctx, f.Key)
+		k, err := st.EnsureKey(ctx, f.Key, "Seeded catalog")
 		if err != nil {
 			return nil, fmt.Errorf("--seed: the file's key: %w", err)
 		}

@@ -39,7 +39,7 @@ func TestReseed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const key = "pb_test_reseedreseedreseed0001"
+	const key = "pb_test_Reseed0000000001_reseedTest0000000000000000000001"
 	file := filepath.Join(t.TempDir(), "seed.yaml")
 	os.WriteFile(file, append([]byte("key: "+key+"\n"), data...), 0o644)
 	if sd, err = newSeeder(ctx, st, file); err != nil {

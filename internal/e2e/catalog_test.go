@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/catalogfile"
 )
@@ -617,11 +618,11 @@ func TestCatalogBridge(t *testing.T) {
 }
 
 // TestServeSeed: serve --seed applies the file to the partition of the
-// key it fixes (made at start), the APIs show the catalog at once, and a
-// restart with the same seed changes nothing.
+// key it fixes (made at start, an issued key from then on), the APIs show
+// the catalog at once, and a restart with the same seed changes nothing.
 func TestServeSeed(t *testing.T) {
 	engines(t, func(t *testing.T, db string) {
-		const key = "pb_test_seededcatalogforci0001"
+		const key = "pb_test_SeedE2E000000001_serveSeedTest0000000000000000001"
 		data, _ := os.ReadFile(fullCatalog)
 		seed := filepath.Join(t.TempDir(), "catalog.yaml")
 		os.WriteFile(seed, append([]byte("key: "+key+"\n"), data...), 0o644)
@@ -631,6 +632,12 @@ func TestServeSeed(t *testing.T) {
 		}
 		if n := len(cmList(t, s, key, "/v1/plans", "plans")); n != 3 {
 			t.Errorf("%d plans seeded, want 3", n)
+		}
+		// An issued key like any other: it works once its verification
+		// is no longer cached (a second), without --open-test-keys.
+		time.Sleep(1100 * time.Millisecond)
+		if n := listCount(t, s, key, "/products"); n != 5 {
+			t.Errorf("a second on: %d products, want 5", n)
 		}
 		events := eventCount(t, s, key)
 		s.stop(t)

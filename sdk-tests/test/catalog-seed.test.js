@@ -12,7 +12,7 @@ import { startServer } from '../lib/harness.js';
 import { ChartMogul, cmConfig } from '../lib/chartmogul.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const key = 'pb_test_sdk_seeded_catalog_000001';
+const key = 'pb_test_SdkSeed000000001_sdkCatalogSeed000000000000000001';
 let env;
 
 before(async () => {
