@@ -21,16 +21,6 @@ type entry[T any] struct {
 	V        T
 }
 
-// collectionIDs are the server ids inside a collection.
-type collectionIDs struct {
-	groups []groupIDs
-}
-
-type groupIDs struct {
-	id    string
-	items []string // membership ids, in order, as the group's products
-}
-
 // state is a partition as the two APIs show it.
 type state struct {
 	business  string
@@ -43,7 +33,6 @@ type state struct {
 	lpIDs     map[string]map[string]string // product id → currency or country → rule id
 	discounts []entry[Discount]
 	colls     []entry[Collection]
-	collIDs   map[string]collectionIDs
 	// ChartMogul: every data source, and the plans of the one the file
 	// names (or, exporting, the oldest).
 	sources []entry[DataSource]
@@ -59,7 +48,7 @@ type state struct {
 // read reads the Dodo side of a partition and, when withCM, the ChartMogul
 // side for the data source named dsName ("" for the oldest one).
 func read(ctx context.Context, dodo, cm *face, withCM bool, dsName string) (*state, error) {
-	s := &state{lpIDs: map[string]map[string]string{}, collIDs: map[string]collectionIDs{}, groupPlansOutside: map[string][]string{}}
+	s := &state{lpIDs: map[string]map[string]string{}, groupPlansOutside: map[string][]string{}}
 	if err := s.readDodo(ctx, dodo); err != nil {
 		return nil, err
 	}
@@ -353,21 +342,16 @@ func (s *state) readCollection(ctx context.Context, f *face, id string, archived
 	brand := w.BrandID
 	c.Brand = &brand
 	c.Groups = []Group{}
-	var ids collectionIDs
 	for _, g := range w.Groups {
 		status := g.Status
 		fg := Group{Name: g.GroupName, Status: &status, Products: []GroupProduct{}}
-		gi := groupIDs{id: g.GroupID}
 		for _, p := range g.Products {
 			st := p.Status
 			fg.Products = append(fg.Products, GroupProduct{Product: p.ProductID, Status: &st})
-			gi.items = append(gi.items, p.ID)
 		}
 		c.Groups = append(c.Groups, fg)
-		ids.groups = append(ids.groups, gi)
 	}
 	s.colls = append(s.colls, entry[Collection]{ID: id, Archived: archived, V: c})
-	s.collIDs[id] = ids
 	return nil
 }
 
