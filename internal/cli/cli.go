@@ -47,8 +47,8 @@ Usage:
   pricebook help                                                  print this help
 
 --db takes a SQLite file path (default pricebook.db), ":memory:", or a
-postgres:// URL. Environment: PRICEBOOK_ADDR, PRICEBOOK_DB; events and
-history talk to a running server (as do the catalog commands): DODO_PAYMENTS_BASE_URL, DODO_PAYMENTS_API_KEY.
+postgres:// URL. Environment: PRICEBOOK_ADDR, PRICEBOOK_DB; events, history
+and catalog talk to a running server: DODO_PAYMENTS_BASE_URL, DODO_PAYMENTS_API_KEY.
 `
 
 // Run runs the subcommand in args and returns the process exit code.
