@@ -620,3 +620,77 @@ func TestCatalogCollectionGroups(t *testing.T) {
 		}
 	})
 }
+
+// TestCatalogExportOfAHandMadeCatalog: a partition made through the APIs
+// by hand (no keys anywhere, an unnamed group and a disabled item, a
+// country-priced product, a meter with a filter, a flat discount, an
+// archived product, ChartMogul objects no bridge made) exports to a file
+// that plans no change, and applying it records no event.
+func TestCatalogExportOfAHandMadeCatalog(t *testing.T) {
+	engines(t, func(t *testing.T, db string) {
+		s, key := catalogServer(t, db)
+		ctx := context.Background()
+		post := func(path string, body any) map[string]any {
+			t.Helper()
+			var out map[string]any
+			if st, err := call(ctx, s.base, key, "POST", path, body, &out); err != nil || st/100 != 2 {
+				t.Fatalf("POST %s: %d %v", path, st, err)
+			}
+			return out
+		}
+		patch := func(path string, body any) {
+			t.Helper()
+			if st, err := call(ctx, s.base, key, "PATCH", path, body, nil); err != nil || st/100 != 2 {
+				t.Fatalf("PATCH %s: %d %v", path, st, err)
+			}
+		}
+		brand := post("/brands", map[string]any{"name": "Side brand", "url": "https://side.example"})
+		meter := post("/meters", map[string]any{"name": "Events", "event_name": "ev", "measurement_unit": "events",
+			"aggregation": map[string]any{"type": "sum", "key": "n"},
+			"filter": map[string]any{"conjunction": "and", "clauses": []any{map[string]any{"key": "plan", "operator": "equals", "value": "pro"},
+				map[string]any{"key": "weight", "operator": "greater_than", "value": 2.5}}}})
+		addon := post("/addons", map[string]any{"name": "Support", "price": 900, "currency": "EUR", "tax_category": "saas", "description": "Priority"})
+		recurring := map[string]any{"type": "recurring_price", "currency": "USD", "price": 1000, "payment_frequency_count": 1,
+			"payment_frequency_interval": "Month", "subscription_period_count": 1, "subscription_period_interval": "Year", "discount_bps": 1250}
+		sub := post("/products", map[string]any{"name": "Sub", "tax_category": "saas", "price": recurring, "addons": []string{addon["id"].(string)},
+			"brand_id": brand["brand_id"], "metadata": map[string]any{"n": 1.5, "flag": true}})
+		book := post("/products", map[string]any{"name": "Book", "tax_category": "e_book", "pricing_mode": "by_country",
+			"price": map[string]any{"type": "one_time_price", "currency": "USD", "price": 2000}})
+		post("/products/"+book["product_id"].(string)+"/localized-prices", map[string]any{"currency": "EUR", "country_code": "DE", "amount": 1800})
+		usage := post("/products", map[string]any{"name": "Metered", "tax_category": "saas", "price": map[string]any{"type": "usage_based_price",
+			"currency": "USD", "fixed_price": 0, "payment_frequency_count": 1, "payment_frequency_interval": "Month", "subscription_period_count": 1,
+			"subscription_period_interval": "Month", "meters": []any{map[string]any{"meter_id": meter["id"], "price_per_unit": "0.001"}}}})
+		old := post("/products", map[string]any{"name": "Old", "tax_category": "saas", "price": map[string]any{"type": "one_time_price", "currency": "USD", "price": 1}})
+		if st, err := call(ctx, s.base, key, "DELETE", "/products/"+old["product_id"].(string), nil, nil); err != nil || st != 200 {
+			t.Fatalf("archive: %d %v", st, err)
+		}
+		col := post("/product-collections", map[string]any{"name": "Everything", "on_payment_failure": "apply_change", "groups": []any{
+			map[string]any{"products": []any{map[string]any{"product_id": sub["product_id"]}, map[string]any{"product_id": usage["product_id"], "status": false}}},
+			map[string]any{"group_name": "Books", "products": []any{map[string]any{"product_id": book["product_id"]}}},
+		}})
+		_ = col
+		post("/discounts", map[string]any{"type": "flat", "amount": 1, "code": "TENOFF", "currency_options": []any{
+			map[string]any{"currency": "USD", "is_default": true, "max_amount_possible": 1000}}, "starts_at": "2026-01-01T00:00:00.000Z"})
+		post("/entitlements", map[string]any{"name": "Keys", "integration_type": "license_key", "integration_config": map[string]any{"activations_limit": 3}})
+		patch("/products/"+sub["product_id"].(string), map[string]any{"description": "Monthly"})
+		var ds map[string]any
+		callAuth(ctx, s.base, "Basic "+basicAuth(key), "POST", "/v1/data_sources", map[string]any{"name": "Billing"}, &ds)
+		var pl map[string]any
+		callAuth(ctx, s.base, "Basic "+basicAuth(key), "POST", "/v1/plans", map[string]any{"data_source_uuid": ds["uuid"], "name": "Gold",
+			"interval_count": 1, "interval_unit": "year"}, &pl)
+		callAuth(ctx, s.base, "Basic "+basicAuth(key), "POST", "/v1/plan_groups", map[string]any{"name": "Tiers", "plans": []any{pl["uuid"]}}, nil)
+
+		events := eventCount(t, s, key)
+		exported := filepath.Join(t.TempDir(), "export.yaml")
+		mustCatalog(t, s, key, 0, "export", "-o", exported)
+		out := mustCatalog(t, s, key, 0, "plan", exported, "--prune")
+		if !strings.Contains(out, "No changes") {
+			t.Errorf("plan of the export:\n%s", out)
+		}
+		mustCatalog(t, s, key, 0, "apply", exported)
+		if n := eventCount(t, s, key); n != events {
+			data, _ := os.ReadFile(exported)
+			t.Errorf("applying the export recorded %d events\n%s", n-events, data)
+		}
+	})
+}
