@@ -30,6 +30,11 @@ type File struct {
 	Discounts          []Discount          `json:"discounts"`
 	Collections        []Collection        `json:"collections"`
 	ChartMogul         *ChartMogul         `json:"chartmogul,omitempty" doc:"the ChartMogul side: a data source, its plans and plan groups"`
+
+	// name and src are where Load read the file, for the positions of
+	// what a plan refuses.
+	name string
+	src  []byte
 }
 
 // Brand is a brand; its name is its identity (the API has no metadata).

@@ -22,14 +22,17 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
-	where := p.File
-	if p.Line > 0 {
-		where = fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
+	where := ""
+	switch {
+	case p.File != "" && p.Line > 0:
+		where = fmt.Sprintf("%s:%d:%d: ", p.File, p.Line, p.Col)
+	case p.File != "":
+		where = p.File + ": "
 	}
 	if p.Field == "" {
-		return where + ": " + p.Msg
+		return where + p.Msg
 	}
-	return where + ": " + p.Field + ": " + p.Msg
+	return where + p.Field + ": " + p.Msg
 }
 
 // FileError is every problem of a file.
@@ -68,29 +71,35 @@ func Load(name string, data []byte) (*File, error) {
 	v := &validator{}
 	v.file(&f)
 	if len(v.problems) == 0 {
+		f.name, f.src = name, data
 		return &f, nil
 	}
-	ast, _ := parser.ParseBytes(data, 0)
 	for i := range v.problems {
 		p := &v.problems[i]
 		p.File = name
-		if ast == nil {
-			continue
-		}
-		// The deepest part of the path that is in the file: a missing
-		// field is reported where its object is.
-		for path := p.Field; path != ""; path = parent(path) {
-			yp, err := yaml.PathString("$." + path)
-			if err != nil {
-				break
-			}
-			if n, err := yp.FilterFile(ast); err == nil && n != nil && n.GetToken() != nil {
-				p.Line, p.Col = n.GetToken().Position.Line, n.GetToken().Position.Column
-				break
-			}
-		}
+		p.Line, p.Col = position(data, p.Field)
 	}
 	return nil, &FileError{Problems: v.problems}
+}
+
+// position is where path is in data: the deepest part of it that is in
+// the file (a missing field is reported where its object is); 0, 0 when
+// none is.
+func position(data []byte, path string) (line, col int) {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return 0, 0
+	}
+	for ; path != ""; path = parent(path) {
+		yp, err := yaml.PathString("$." + path)
+		if err != nil {
+			return 0, 0
+		}
+		if n, err := yp.FilterFile(f); err == nil && n != nil && n.GetToken() != nil {
+			return n.GetToken().Position.Line, n.GetToken().Position.Column
+		}
+	}
+	return 0, 0
 }
 
 // parent cuts a path's last part: a.b[2].c → a.b[2] → a.b → a.

@@ -37,10 +37,14 @@ type Plan struct {
 
 // PlanError is what the file asks that no API can do (a meter's change,
 // a credit entitlement's precision): nothing is written.
-type PlanError struct{ Problems []string }
+type PlanError struct{ Problems []Problem }
 
 func (e *PlanError) Error() string {
-	return "the file asks what the API cannot do, nothing written:\n  " + strings.Join(e.Problems, "\n  ")
+	s := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		s[i] = p.String()
+	}
+	return "the file asks what the API cannot do, nothing written:\n  " + strings.Join(s, "\n  ")
 }
 
 // applier carries what apply knows while it writes.
@@ -79,7 +83,7 @@ type planner struct {
 	opt      Options
 	changes  []Change
 	prunes   [][]Change // per kind, run in reverse kind order
-	problems []string
+	problems []Problem
 	notes    []string
 }
 
@@ -109,7 +113,7 @@ func planKind[T any](p *planner, a *applier, spec kindSpec[T], desired []T, curr
 		a.ids[spec.kind+":"+k] = e.ID
 	}
 	named := map[string]bool{}
-	for _, d := range desired {
+	for i, d := range desired {
 		d := d
 		key := spec.key(d)
 		named[key] = true
@@ -133,7 +137,8 @@ func planKind[T any](p *planner, a *applier, spec kindSpec[T], desired []T, curr
 		top := topFields(fields)
 		for _, f := range top {
 			if contains(spec.immutable, f) || spec.update == nil {
-				p.problems = append(p.problems, fmt.Sprintf("%s %s: %s cannot change through the API (give it a new key and name instead)", spec.kind, key, f))
+				p.problems = append(p.problems, Problem{Field: fmt.Sprintf("%ss[%d].%s", spec.kind, i, f),
+					Msg: fmt.Sprintf("%s %s: %s cannot change through the API (give it a new key and name instead)", spec.kind, key, f)})
 			}
 		}
 		ent := *e
@@ -211,7 +216,12 @@ func MakePlan(ctx context.Context, srv Server, f *File, opt Options) (*Plan, err
 		planChartMogul(p, a, f, st)
 	}
 	if len(p.problems) > 0 {
-		sort.Strings(p.problems)
+		for i := range p.problems {
+			pr := &p.problems[i]
+			pr.File = f.name
+			pr.Line, pr.Col = position(f.src, pr.Field)
+		}
+		sort.Slice(p.problems, func(i, j int) bool { return p.problems[i].Field < p.problems[j].Field })
 		return nil, &PlanError{Problems: p.problems}
 	}
 	plan := &Plan{Changes: p.changes, Notes: p.notes, a: a}
