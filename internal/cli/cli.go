@@ -35,14 +35,20 @@ Usage:
   pricebook events [--type T] [--object ID] [--limit 20] [--follow] [--base-url U] [--key K]
                                                                   print the change journal (JSON lines)
   pricebook history ID [--as-of T] [--base-url U] [--key K]       print an object's versions, or it as of T
+  pricebook catalog schema                                        print the catalog file's JSON Schema
+  pricebook catalog export [-o FILE]                              write the key's partition as a catalog file
+  pricebook catalog plan FILE [--json] [--prune]                  print what apply would do (exit 2: changes pending)
+  pricebook catalog apply FILE [--prune]                          make the partition what the file says
+                                                                  (catalog: --base-url U --key K
+                                                                  --chartmogul-base-url U --chartmogul-key K)
   pricebook bench [--db D] [--products N] [--conns 64] [--duration 5s] [--out bench-results]
                                                                   load benchmark against a bare baseline
   pricebook version                                               print the version
   pricebook help                                                  print this help
 
 --db takes a SQLite file path (default pricebook.db), ":memory:", or a
-postgres:// URL. Environment: PRICEBOOK_ADDR, PRICEBOOK_DB; events and
-history talk to a running server: DODO_PAYMENTS_BASE_URL, DODO_PAYMENTS_API_KEY.
+postgres:// URL. Environment: PRICEBOOK_ADDR, PRICEBOOK_DB; events, history
+and catalog talk to a running server: DODO_PAYMENTS_BASE_URL, DODO_PAYMENTS_API_KEY.
 `
 
 // Run runs the subcommand in args and returns the process exit code.
@@ -66,6 +72,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = e.events(ctx, args[1:])
 	case "history":
 		err = e.history(ctx, args[1:])
+	case "catalog":
+		err = e.catalog(ctx, args[1:])
 	case "bench":
 		err = e.bench(ctx, args[1:])
 	case "bench-baseline":
@@ -80,6 +88,10 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
+	}
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "pricebook:", err)

@@ -65,6 +65,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	publicURL := fs.String("public-url", "", "the base URL clients reach this server at, for the URLs it hands out (short links, uploads, images), e.g. https://pricebook.example.com (default http://<listen address>)")
 	blobs := fs.String("blobs", "", "where uploaded images and files live: s3://bucket?endpoint=...&region=...&use_path_style=true, file:///dir or mem:// (default: <db>.blobs beside a SQLite file; memory for :memory:; ./pricebook.blobs for PostgreSQL)")
 	uploadTTL := fs.Duration("upload-url-ttl", uploads.DefaultUploadTTL, "how long an upload URL is valid (tests shorten it)")
+	seed := fs.String("seed", "", "apply this catalog file (pricebook catalog) to a test-mode partition at start: the key the file fixes (made when absent), else the first business's; a reset of that partition restores it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -138,6 +139,14 @@ The key is shown only this once; keep it somewhere safe:
 
 `, b.ID, token, base, token, base)
 	}
+	var sd *seeder
+	if *seed != "" {
+		if sd, err = newSeeder(ctx, st, *seed); err != nil {
+			ln.Close()
+			return err
+		}
+		sd.base = base
+	}
 
 	// Webhook deliveries, on River, beside the request path. Started on a
 	// context shutdown does not cancel: Stop below lets the attempts
@@ -161,7 +170,8 @@ The key is shown only this once; keep it somewhere safe:
 	done := make(chan struct{})
 	srv := &http.Server{
 		Handler: newHandler(face.Deps{Store: st, Log: logger, Limiter: limiter(*rateLimit), Reads: readCache(st, *readCacheMB, m), Metrics: m,
-			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done, PublicURL: public, Uploads: up}),
+			OpenTestKeys: *openTestKeys, Inspector: inspector(*inspectMB), InspectLive: *inspectLive, Done: done, PublicURL: public, Uploads: up,
+			Reseed: sd.reseed()}),
 		ReadHeaderTimeout: *headerTimeout,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -170,7 +180,10 @@ The key is shown only this once; keep it somewhere safe:
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(func() { close(done) })
-	fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine())
+	listening := func() { fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine()) }
+	if sd == nil {
+		listening()
+	}
 
 	if *pprofAddr != "" {
 		go servePprof(*pprofAddr, logger)
@@ -182,6 +195,17 @@ The key is shown only this once; keep it somewhere safe:
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go housekeep(ctx, st, up, logger, *retention)
+	if sd != nil {
+		if err := sd.apply(ctx); err != nil {
+			logger.Error("seeding", "err", err)
+			srv.Close()
+			stopJobs()
+			<-errc
+			return err
+		}
+		fmt.Fprintf(e.stderr, "pricebook: seeded %s from %s\n", sd.tn, *seed)
+		listening() // only now: a client that waits for it finds the catalog
+	}
 	select {
 	case err := <-errc:
 		stopJobs()
