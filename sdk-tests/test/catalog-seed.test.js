@@ -55,3 +55,26 @@ test('serve --seed: chartmogul-node sees the bridged plans and plan groups', asy
   const groups = await ChartMogul.PlanGroup.all(cfg, {});
   assert.deepEqual(groups.plan_groups.map((g) => g.name).sort(), ['Everything', 'Plans / Monthly', 'Plans / Yearly']);
 });
+
+test('POST /_pricebook/v1/reset puts the seed back: what a test changed is gone, the seeded catalog is there again', async () => {
+  const client = env.client(key);
+  const seeded = async () => {
+    const names = [];
+    for await (const p of client.products.list({ page_number: 0 })) names.push(p.name);
+    return names.sort();
+  };
+  const before = await seeded();
+  const extra = await client.products.create({ name: 'Made by a test', tax_category: 'saas',
+    price: { type: 'one_time_price', currency: 'USD', price: 100, discount: 0, purchasing_power_parity: false } });
+  const pro = (await client.products.list({ page_size: 100 })).items.find((p) => p.name === 'Pro');
+  await client.products.update(pro.product_id, { name: 'Pro renamed' });
+  await client.discounts.delete((await client.discounts.list()).items[0].discount_id);
+
+  const res = await fetch(`${env.baseURL}/_pricebook/v1/reset`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+  assert.equal(res.status, 200, await res.text());
+  assert.deepEqual(await seeded(), before);
+  assert.ok(!(await client.products.list({ page_size: 100 })).items.some((p) => p.product_id === extra.product_id));
+  assert.deepEqual((await client.discounts.list()).items.map((d) => d.code), ['LAUNCH20']);
+  const plans = await ChartMogul.Plan.all(cmConfig(env.baseURL, key), {});
+  assert.equal(plans.plans.length, 3);
+});
