@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Starts and stops a throwaway PostgreSQL server for tests.
 #
-#   scripts/pg.sh start DIR   start a server in DIR; print its URL on stdout
-#   scripts/pg.sh stop DIR    stop it (a no-op if it is not running)
+#   scripts/pg.sh start DIR [--durable]   start a server in DIR; print its URL on stdout
+#   scripts/pg.sh stop DIR                stop it (a no-op if it is not running)
 #
 # Everything but the URL goes to stderr, so callers can take the URL with
 # $(...). The cluster is disposable, so it trades durability for speed, the
-# same way internal/pgtest does for its own throwaway server.
+# same way internal/pgtest does for its own throwaway server; --durable
+# keeps PostgreSQL's defaults (fsync, synchronous_commit and
+# full_page_writes on), for benchmarks (BENCHMARKS.md).
 set -euo pipefail
 
 die() {
@@ -15,7 +17,7 @@ die() {
 }
 
 usage() {
-	die "usage: $0 start|stop DIR"
+	die "usage: $0 start DIR [--durable] | stop DIR"
 }
 
 # Prefer the PostgreSQL 15 that production targets, then whatever is on
@@ -79,11 +81,15 @@ start() {
 	cat >>"$dir/data/postgresql.conf" <<-EOF
 		listen_addresses = '127.0.0.1'
 		unix_socket_directories = '$dir'
-		fsync = off
-		synchronous_commit = off
-		full_page_writes = off
 		max_connections = 200
 	EOF
+	if [[ $durable != 1 ]]; then
+		cat >>"$dir/data/postgresql.conf" <<-EOF
+			fsync = off
+			synchronous_commit = off
+			full_page_writes = off
+		EOF
+	fi
 
 	# Bash cannot ask the kernel for a free port, so try random ones below
 	# the ephemeral range and move on when one turns out to be taken.
@@ -134,8 +140,10 @@ stop() {
 	fi
 }
 
-[[ $# -eq 2 ]] || usage
+[[ $# -eq 2 || ($# -eq 3 && $1 == start && $3 == --durable) ]] || usage
 dir=$2
+durable=0
+[[ ${3:-} != --durable ]] || durable=1
 case $1 in
 start) start ;;
 stop) stop ;;

@@ -40,3 +40,23 @@ func PgxBaseline(ctx context.Context, dsn string, conns int, d time.Duration) (i
 	})
 	return insert, sel, nil
 }
+
+// PGDurability reads the server settings that decide whether a commit is
+// on disk when it is answered: fsync, synchronous_commit and
+// full_page_writes. A benchmark of durable writes needs all three on.
+func PGDurability(ctx context.Context, dsn string) (map[string]string, error) {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	out := map[string]string{}
+	for _, name := range []string{"fsync", "synchronous_commit", "full_page_writes"} {
+		var v string
+		if err := pool.QueryRow(ctx, "SELECT current_setting($1)", name).Scan(&v); err != nil {
+			return nil, err
+		}
+		out[name] = v
+	}
+	return out, nil
+}

@@ -78,7 +78,8 @@ func (r *Report) Table(w io.Writer) {
 		tw.Flush()
 	}
 	if len(r.Storage) > 0 {
-		fmt.Fprintf(w, "\nBare pgx over the same connections (the storage ceiling), and Pricebook against it:\n\n")
+		fmt.Fprintf(w, "\nBare pgx over the same connections (the storage ceiling; PostgreSQL with fsync %s, synchronous_commit %s, full_page_writes %s), and Pricebook against it:\n\n",
+			r.PGSettings["fsync"], r.PGSettings["synchronous_commit"], r.PGSettings["full_page_writes"])
 		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
 		fmt.Fprintln(tw, "| pgx operation\t req/s\t p99 ms\t Pricebook scenario\t its req/s\t ratio\t")
 		fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t")

@@ -47,6 +47,8 @@ type Report struct {
 	Depth []DepthPoint `json:"depth_probe,omitempty"`
 	// Storage holds bare pgx figures on PostgreSQL: insert and select.
 	Storage map[string]Result `json:"storage_baseline,omitempty"`
+	// PGSettings are PostgreSQL's durability settings during the run.
+	PGSettings map[string]string `json:"postgres_settings,omitempty"`
 	// Webhook is the --webhook receiver's count, when one was subscribed.
 	Webhook *WebhookRun `json:"webhook,omitempty"`
 	// StripeMock is stripe-mock's POST /v1/products over the same

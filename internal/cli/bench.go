@@ -30,6 +30,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	pprofAddr := fs.String("pprof", "", "start the server with --pprof on this address, to profile it during the run")
 	readCacheMB := fs.Int("read-cache-mb", -1, "start the server with --read-cache-mb (0 measures reads without the read cache; default: the server's)")
 	stripeMock := fs.String("stripe-mock", "", "path of a stripe-mock binary: measure its POST /v1/products too, as a reference for create_product")
+	nondurable := fs.Bool("pg-nondurable", false, "run on a PostgreSQL server with fsync or synchronous_commit off (refused otherwise: the figures would not be of durable writes)")
 	webhook := fs.Bool("webhook", false, "before the scenarios, subscribe one webhook endpoint per bench tenant to every event, pointing at a receiver the benchmark runs (answers 204, counts deliveries)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -45,6 +46,16 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 		*db = filepath.Join(dir, "bench.db")
+	}
+	var pgSettings map[string]string
+	if strings.HasPrefix(*db, "postgres://") || strings.HasPrefix(*db, "postgresql://") {
+		if pgSettings, err = bench.PGDurability(ctx, *db); err != nil {
+			return err
+		}
+		if (pgSettings["fsync"] != "on" || pgSettings["synchronous_commit"] != "on") && !*nondurable {
+			return fmt.Errorf("the PostgreSQL server runs with fsync %s and synchronous_commit %s: its commits are not durable, so the figures would not be comparable (scripts/pg.sh start DIR --durable starts one that is; --pg-nondurable runs anyway)",
+				pgSettings["fsync"], pgSettings["synchronous_commit"])
+		}
 	}
 	fmt.Fprintf(e.stderr, "seeding %d products into %s ...\n", *products, redact(*db))
 	t0 := time.Now()
@@ -148,6 +159,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 			return fmt.Errorf("pgx baseline: %w", err)
 		}
 		rep.Storage = map[string]bench.Result{"insert": ins, "select": sel}
+		rep.PGSettings = pgSettings
 	}
 	if *scenarios == "all" || strings.Contains(","+*scenarios+",", ",walk_products_100,") {
 		fmt.Fprintf(e.stderr, "depth probe ...\n")
