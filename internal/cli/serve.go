@@ -21,6 +21,7 @@ import (
 	"github.com/pricebook/pricebook/internal/metrics"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/uploads"
+	"github.com/pricebook/pricebook/internal/web"
 	"github.com/pricebook/pricebook/internal/web/checkout"
 	"github.com/pricebook/pricebook/internal/webhooks"
 )
@@ -133,7 +134,9 @@ The key is shown only this once; keep it somewhere safe:
 
   curl -H "Authorization: Bearer %s" %s/products
 
-`, b.ID, token, base, token, base)
+Or open the dashboard, %s%s, and sign in with the key.
+
+`, b.ID, token, base, token, base, public, web.Prefix)
 	}
 
 	// Webhook deliveries, on River, beside the request path. Started on a
@@ -167,7 +170,7 @@ The key is shown only this once; keep it somewhere safe:
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(func() { close(done) })
-	fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine())
+	fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s); dashboard at %s%s\n", version(), base, st.Engine(), public, web.Prefix)
 
 	if *pprofAddr != "" {
 		go servePprof(*pprofAddr, logger)
@@ -274,6 +277,17 @@ func newHandler(deps face.Deps) http.Handler {
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)
 	mux.Handle("/", d)
+	// The dashboard: its pages under web.Prefix, and GET / for a browser
+	// (an API client asking for / keeps the Dodo face's JSON 404).
+	dash := web.New(web.Config{Store: st, Log: logger, Inspector: deps.Inspector, Uploads: deps.Uploads, PublicURL: deps.PublicURL, Done: deps.Done})
+	mux.Handle(web.Prefix, dash)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if web.WantsHTML(r) {
+			dash.Root(w, r)
+			return
+		}
+		d.ServeHTTP(w, r)
+	})
 	if up := deps.Uploads; up != nil {
 		// Signed upload and download URLs and public image URLs: no key.
 		h := up.Handler()
