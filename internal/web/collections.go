@@ -11,39 +11,81 @@ import (
 )
 
 type collectionsData struct {
-	Items    []*catalog.Collection
-	Archived bool
+	Items      []*catalog.Collection
+	Archived   bool
+	Candidates []*catalog.Product
 }
 
 // collections lists the collections, with a form for a new one.
 func (d *Dashboard) collections(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	return d.showCollections(w, r, s, http.StatusOK, nil, nil, "")
+}
+
+func (d *Dashboard) showCollections(w http.ResponseWriter, r *http.Request, s *store.Session, status int, form map[string][]string, errs map[string]string, problem string) error {
 	archived := r.URL.Query().Get("archived") == "on"
 	list, err := d.st.ListCollections(r.Context(), s.Tenant(), catalog.CollectionFilter{Archived: archived, Page: catalog.Page{Size: 100}})
 	if err != nil {
 		return err
 	}
-	d.render(w, r, http.StatusOK, "collections", &view{Title: "Collections", Nav: "collections", Session: s,
-		Data: collectionsData{Items: list.Items, Archived: archived}})
+	data := collectionsData{Items: list.Items, Archived: archived}
+	if !s.Key.ReadOnly {
+		if data.Candidates, err = d.candidates(r, s); err != nil {
+			return err
+		}
+	}
+	d.render(w, r, status, "collections", &view{Title: "Collections", Nav: "collections", Session: s, Form: form, Errors: errs, Problem: problem, Data: data})
 	return nil
 }
 
-// createCollection creates an empty collection through CreateCollection.
+// candidates are the newest products in no collection, offered for a
+// group.
+func (d *Dashboard) candidates(r *http.Request, s *store.Session) ([]*catalog.Product, error) {
+	list, err := d.st.SearchProducts(r.Context(), s.Tenant(), catalog.ProductSearch{Page: catalog.Page{Size: 50}})
+	if err != nil {
+		return nil, err
+	}
+	var out []*catalog.Product
+	for _, p := range list.Items {
+		if p.CollectionID == "" {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// groupOf reads a group from a form: its name, the products ticked and
+// the ids typed.
+func groupOf(f map[string][]string) catalog.GroupInput {
+	g := catalog.GroupInput{Status: true}
+	get := func(k string) string {
+		if v := f[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	if n := strings.TrimSpace(get("group_name")); n != "" {
+		g.Name = &n
+	}
+	ids := append([]string(nil), f["product"]...)
+	ids = append(ids, strings.FieldsFunc(get("product_ids"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' })...)
+	for _, pid := range ids {
+		g.Products = append(g.Products, catalog.ItemInput{ProductID: pid, Status: true})
+	}
+	return g
+}
+
+// createCollection creates a collection with its first group through
+// CreateCollection, as POST /products/collections does.
 func (d *Dashboard) createCollection(w http.ResponseWriter, r *http.Request, s *store.Session) error {
 	c := &catalog.Collection{Name: r.PostForm.Get("name")}
 	if desc := r.PostForm.Get("description"); desc != "" {
 		c.Description = &desc
 	}
-	if err := d.st.CreateCollection(r.Context(), s.Tenant(), c, nil); err != nil {
+	if err := d.st.CreateCollection(r.Context(), s.Tenant(), c, []catalog.GroupInput{groupOf(r.PostForm)}); err != nil {
 		var e *catalog.Error
-		if errors.As(err, &e) && e.Kind == catalog.KindInvalid {
-			errs, problem := fieldErrors(e, []string{"name", "description"}, nil)
-			list, lerr := d.st.ListCollections(r.Context(), s.Tenant(), catalog.CollectionFilter{Page: catalog.Page{Size: 100}})
-			if lerr != nil {
-				return lerr
-			}
-			d.render(w, r, http.StatusUnprocessableEntity, "collections", &view{Title: "Collections", Nav: "collections", Session: s,
-				Form: r.PostForm, Errors: errs, Problem: problem, Data: collectionsData{Items: list.Items}})
-			return nil
+		if errors.As(err, &e) && (e.Kind == catalog.KindInvalid || e.Kind == catalog.KindConflict || e.Kind == catalog.KindNotFound) {
+			errs, problem := fieldErrors(e, []string{"name", "description"}, map[string]string{"groups[0].group_name": "group_name"})
+			return d.showCollections(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, problem)
 		}
 		return err
 	}
@@ -98,14 +140,8 @@ func (d *Dashboard) collection(w http.ResponseWriter, r *http.Request, s *store.
 		data.Cards = append(data.Cards, cd)
 	}
 	if !s.Key.ReadOnly && !c.Archived {
-		list, err := d.st.SearchProducts(ctx, tn, catalog.ProductSearch{Page: catalog.Page{Size: 50}})
-		if err != nil {
+		if data.Candidates, err = d.candidates(r, s); err != nil {
 			return err
-		}
-		for _, p := range list.Items {
-			if p.CollectionID == "" {
-				data.Candidates = append(data.Candidates, p)
-			}
 		}
 	}
 	d.render(w, r, http.StatusOK, "collection", &view{Title: c.Name, Nav: "collections", Session: s, Data: data})
@@ -115,18 +151,7 @@ func (d *Dashboard) collection(w http.ResponseWriter, r *http.Request, s *store.
 // createGroup adds a group with the chosen products through CreateGroup.
 func (d *Dashboard) createGroup(w http.ResponseWriter, r *http.Request, s *store.Session) error {
 	id := r.PathValue("id")
-	g := catalog.GroupInput{Status: true}
-	if n := strings.TrimSpace(r.PostForm.Get("group_name")); n != "" {
-		g.Name = &n
-	}
-	ids := r.PostForm["product"]
-	for _, extra := range strings.FieldsFunc(r.PostForm.Get("product_ids"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' || c == '\r' }) {
-		ids = append(ids, extra)
-	}
-	for _, pid := range ids {
-		g.Products = append(g.Products, catalog.ItemInput{ProductID: pid, Status: true})
-	}
-	if _, err := d.st.CreateGroup(r.Context(), s.Tenant(), id, g); err != nil {
+	if _, err := d.st.CreateGroup(r.Context(), s.Tenant(), id, groupOf(r.PostForm)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, Prefix+"collections/"+id+"?ok=added", http.StatusSeeOther)

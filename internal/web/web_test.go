@@ -354,7 +354,7 @@ func TestReadOnlyKey(t *testing.T) {
 	for path, form := range map[string]url.Values{
 		"/dashboard/products":                    {"name": {"X"}, "tax_category": {"saas"}, "price.type": {"one_time_price"}, "price.currency": {"USD"}, "price.price": {"1"}},
 		"/dashboard/products/" + id + "/archive": {},
-		"/dashboard/collections":                 {"name": {"C"}},
+		"/dashboard/collections":                 {"name": {"C"}, "product": {id}},
 	} {
 		form.Set("csrf", csrf)
 		if a := b.do("POST", path, form); a.code != http.StatusForbidden || !strings.Contains(a.body, "read-only") {
@@ -480,5 +480,45 @@ func TestWantsHTML(t *testing.T) {
 		if got := web.WantsHTML(r); got != want {
 			t.Errorf("Accept %q: %v", accept, got)
 		}
+	}
+}
+
+func TestCollectionPreviewAndOrder(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	csrf := b.signIn(f.keys["a"])
+	var ids []string
+	for _, n := range []string{"Solo", "Team"} {
+		p := &catalog.Product{Name: n, TaxCategory: "saas", Price: catalog.Price{Type: catalog.PriceRecurring, Currency: "USD", Price: 1000,
+			PaymentFrequencyCount: 1, PaymentFrequencyInterval: "Month", SubscriptionPeriodCount: 1, SubscriptionPeriodInterval: "Year"}}
+		if err := f.st.CreateProduct(context.Background(), f.tn, p); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	a := b.do("POST", "/dashboard/collections", url.Values{"csrf": {csrf}, "name": {"Plans"}, "group_name": {"Small"}, "product": {ids[0]}})
+	if a.code != http.StatusSeeOther {
+		t.Fatalf("create collection: %d\n%s", a.code, a.body)
+	}
+	path := strings.TrimSuffix(a.h.Get("Location"), "?ok=created")
+	a = b.do("POST", path+"/groups", url.Values{"csrf": {csrf}, "group_name": {"Large"}, "product_ids": {ids[1]}})
+	if a.code != http.StatusSeeOther {
+		t.Fatalf("add group: %d\n%s", a.code, a.body)
+	}
+	page := b.get(path)
+	small, large := strings.Index(page.body, `<h3 id="card-`), strings.LastIndex(page.body, `<h3 id="card-`)
+	if !strings.Contains(page.body, `id="pricing-table"`) || small < 0 || !strings.Contains(page.body[small:large], "Small") || !strings.Contains(page.body[large:], "Large") {
+		t.Fatalf("preview:\n%s", page.body)
+	}
+	grp := regexp.MustCompile(`name="group" value="([^"]+)"><input type="hidden" name="dir" value="down">`).FindStringSubmatch(page.body)
+	if grp == nil {
+		t.Fatal("no move-down form")
+	}
+	if a := b.do("POST", path+"/order", url.Values{"csrf": {csrf}, "group": {grp[1]}, "dir": {"down"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("move: %d\n%s", a.code, a.body)
+	}
+	page = b.get(path)
+	if strings.Index(page.body, ">Large</h3>") > strings.Index(page.body, ">Small</h3>") {
+		t.Fatalf("order not changed:\n%s", page.body)
 	}
 }
