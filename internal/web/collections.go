@@ -40,7 +40,7 @@ func (d *Dashboard) showCollections(w http.ResponseWriter, r *http.Request, s *s
 // candidates are the newest products in no collection, offered for a
 // group.
 func (d *Dashboard) candidates(r *http.Request, s *store.Session) ([]*catalog.Product, error) {
-	list, err := d.st.SearchProducts(r.Context(), s.Tenant(), catalog.ProductSearch{Page: catalog.Page{Size: 50}})
+	list, _, err := d.st.SearchProducts(r.Context(), s.Tenant(), catalog.ProductSearch{Page: catalog.Page{Size: 50}})
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,9 @@ type productsData struct {
 	Brands                                      []*catalog.Brand
 	Collections                                 []*catalog.Collection
 	Q, Brand, Collection, Recurring, ArchivedOn string
+	// SearchedOn: the page holds every match of the stretch searched;
+	// more may follow further on.
+	SearchedOn bool
 }
 
 // products lists the catalog: search, filters, keyset pages.
@@ -67,7 +70,7 @@ func (d *Dashboard) products(w http.ResponseWriter, r *http.Request, s *store.Se
 		f.Recurring = &t
 	}
 	tn := s.Tenant()
-	list, err := d.st.SearchProducts(r.Context(), tn, f)
+	list, resume, err := d.st.SearchProducts(r.Context(), tn, f)
 	if err != nil {
 		return err
 	}
@@ -84,9 +87,16 @@ func (d *Dashboard) products(w http.ResponseWriter, r *http.Request, s *store.Se
 	for _, p := range list.Items {
 		data.Rows = append(data.Rows, productRow{P: p, Headline: headline(p)})
 	}
-	if n := len(list.Items); list.More && n > 0 {
+	if n := len(list.Items); list.More && (n > 0 || resume != nil) {
 		nq := cloneValues(q)
-		nq.Set("after", encodeKeyset(list.Items[n-1].CreatedAt, list.Items[n-1].ID))
+		if resume != nil {
+			// A search read its stretch of the catalog without filling
+			// the page: the next page searches on from there.
+			nq.Set("after", encodeKeyset(resume.CreatedAt, resume.ID))
+			data.SearchedOn = true
+		} else {
+			nq.Set("after", encodeKeyset(list.Items[n-1].CreatedAt, list.Items[n-1].ID))
+		}
 		data.Next = Prefix + "products?" + nq.Encode()
 	}
 	if f.Page.After != nil {

@@ -252,7 +252,7 @@ func TestCSRFAndOrigin(t *testing.T) {
 
 func countProducts(t testing.TB, f *fixture) int {
 	t.Helper()
-	list, err := f.st.SearchProducts(context.Background(), f.tn, catalog.ProductSearch{Page: catalog.Page{Size: 100}})
+	list, _, err := f.st.SearchProducts(context.Background(), f.tn, catalog.ProductSearch{Page: catalog.Page{Size: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestReadOnlyKey(t *testing.T) {
 	if strings.Contains(list.body, "New product") {
 		t.Error("a read-only dashboard offers New product")
 	}
-	p, _ := f.st.SearchProducts(context.Background(), f.tn, catalog.ProductSearch{Page: catalog.Page{Size: 1}})
+	p, _, _ := f.st.SearchProducts(context.Background(), f.tn, catalog.ProductSearch{Page: catalog.Page{Size: 1}})
 	id := p.Items[0].ID
 	for _, path := range []string{"/dashboard/products/" + id, "/dashboard/products/new", "/dashboard/collections", "/dashboard/addons"} {
 		body := b.get(path).body
