@@ -31,9 +31,12 @@ const chromium = "/usr/bin/chromium"
 // step waits for fails the test with the page shown instead of hanging.
 const stepTimeout = 45 * time.Second
 
-// screenshotsEnv set to "update" writes the screenshots to the committed
-// docs/screenshots; otherwise they go to a temporary directory.
+// Every screenshot goes to a temporary directory the test names; with
+// screenshotsEnv set to "update", those in committedShots are also
+// written to docs/screenshots (the README shows them).
 const screenshotsEnv = "PRICEBOOK_SCREENSHOTS"
+
+var committedShots = map[string]bool{"product": true, "history": true}
 
 // syncBuffer is a bytes.Buffer a server goroutine writes while the test
 // reads it.
@@ -134,13 +137,11 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Skipf("%s not found (apt-get install -y chromium; scripts/test.sh installs it): the browser test needs it", chromium)
 	}
-	shots := filepath.Join("..", "..", "docs", "screenshots")
-	if os.Getenv(screenshotsEnv) != "update" {
-		var err error
-		if shots, err = os.MkdirTemp("", "pricebook-screenshots-"); err != nil {
-			t.Fatal(err)
-		}
+	shots, err := os.MkdirTemp("", "pricebook-screenshots-")
+	if err != nil {
+		t.Fatal(err)
 	}
+	update := os.Getenv(screenshotsEnv) == "update"
 	t.Logf("screenshots in %s", shots)
 
 	// A webhook receiver that fails until told otherwise.
@@ -235,6 +236,11 @@ func TestBrowser(t *testing.T) {
 		}
 		if err := os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		if update && committedShots[name] {
+			if err := os.WriteFile(filepath.Join("..", "..", "docs", "screenshots", name+".png"), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	text := func(sel string) string {
