@@ -17,7 +17,7 @@ import (
 // catalog's validation names, so each problem lands next to its field.
 var productFields = []string{"name", "description", "tax_category", "price.type", "price.currency", "price.price",
 	"price.payment_frequency_count", "price.payment_frequency_interval", "price.subscription_period_count",
-	"price.subscription_period_interval", "price.trial_period_days", "metadata"}
+	"price.subscription_period_interval", "price.trial_period_days", "pricing_mode", "metadata"}
 
 type productForm struct {
 	ID       string // "" for a new product
@@ -45,6 +45,9 @@ func formOf(p *catalog.Product) url.Values {
 		f.Set("price.trial_period_days", strconv.FormatInt(pr.TrialPeriodDays, 10))
 	}
 	f.Set("metadata", metadataForm(p.Metadata))
+	if p.PricingMode != nil {
+		f.Set("pricing_mode", *p.PricingMode)
+	}
 	return f
 }
 
@@ -132,6 +135,11 @@ func productFromForm(f url.Values, p *catalog.Product) map[string]string {
 		}
 	}
 	p.Price = pr
+	if m := f.Get("pricing_mode"); m == "" {
+		p.PricingMode = nil
+	} else {
+		p.PricingMode = &m
+	}
 	if f.Get("metadata") != metadataForm(p.Metadata) {
 		m := catalog.Metadata{}
 		for _, line := range strings.Split(f.Get("metadata"), "\n") {
@@ -224,6 +232,13 @@ func (d *Dashboard) updateProduct(w http.ResponseWriter, r *http.Request, s *sto
 			u.Price = &next.Price
 		}
 	}
+	if (next.PricingMode == nil) != (cur.PricingMode == nil) || next.PricingMode != nil && *next.PricingMode != *cur.PricingMode {
+		if next.PricingMode == nil {
+			u.PricingMode = catalog.Opt[string]{Set: true, Null: true}
+		} else {
+			u.PricingMode = catalog.Opt[string]{Set: true, V: *next.PricingMode}
+		}
+	}
 	if f := r.PostForm.Get("metadata"); f != metadataForm(cur.Metadata) {
 		u.Metadata = &next.Metadata
 	}
@@ -294,4 +309,65 @@ func (d *Dashboard) unarchiveProduct(w http.ResponseWriter, r *http.Request, s *
 	}
 	http.Redirect(w, r, Prefix+"products/"+id+"?ok=unarchived", http.StatusSeeOther)
 	return nil
+}
+
+// createLocalizedPrice adds a localized price through
+// CreateLocalizedPrice, as POST /products/{id}/localized_prices does.
+func (d *Dashboard) createLocalizedPrice(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id, f := r.PathValue("id"), r.PostForm
+	cur := strings.ToUpper(strings.TrimSpace(f.Get("lp.currency")))
+	in := &catalog.LocalizedPriceInput{Currency: &cur}
+	if c := strings.ToUpper(strings.TrimSpace(f.Get("lp.country_code"))); c != "" {
+		in.CountryCode = &c
+	}
+	amount, ok := parseMajor(cur, f.Get("lp.amount"))
+	if !ok {
+		return d.showProduct(w, r, s, http.StatusUnprocessableEntity, f, map[string]string{"lp.amount": "must be an amount like 19.99"}, "")
+	}
+	in.Amount = &amount
+	if _, err := d.st.CreateLocalizedPrice(r.Context(), s.Tenant(), id, in); err != nil {
+		return d.smallFormFailed(w, r, s, err, "lp.", []string{"amount", "currency", "country_code"})
+	}
+	http.Redirect(w, r, Prefix+"products/"+id+"?ok=added#h-localized", http.StatusSeeOther)
+	return nil
+}
+
+func (d *Dashboard) archiveLocalizedPrice(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id := r.PathValue("id")
+	if err := d.st.ArchiveLocalizedPrice(r.Context(), s.Tenant(), id, r.PathValue("price")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, Prefix+"products/"+id+"?ok=archived#h-localized", http.StatusSeeOther)
+	return nil
+}
+
+// createShortLink makes a short link, and so a static checkout page, for
+// the product through CreateShortLink.
+func (d *Dashboard) createShortLink(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id := r.PathValue("id")
+	l := &catalog.ShortLink{ProductID: id, Slug: strings.TrimSpace(r.PostForm.Get("sl.slug"))}
+	if err := d.st.CreateShortLink(r.Context(), s.Tenant(), l); err != nil {
+		return d.smallFormFailed(w, r, s, err, "sl.", []string{"slug"})
+	}
+	http.Redirect(w, r, Prefix+"products/"+id+"?ok=created#h-checkout", http.StatusSeeOther)
+	return nil
+}
+
+// smallFormFailed re-shows the product page with a small form's problems
+// next to its fields (named prefix+path); a conflict (a slug taken) is
+// the first field's.
+func (d *Dashboard) smallFormFailed(w http.ResponseWriter, r *http.Request, s *store.Session, err error, prefix string, fields []string) error {
+	var e *catalog.Error
+	if !errors.As(err, &e) || (e.Kind != catalog.KindInvalid && e.Kind != catalog.KindConflict) {
+		return err
+	}
+	errs, problem := fieldErrors(e, fields, nil)
+	if e.Kind == catalog.KindConflict {
+		errs[fields[0]], problem = e.Message, ""
+	}
+	prefixed := map[string]string{}
+	for k, v := range errs {
+		prefixed[prefix+k] = v
+	}
+	return d.showProduct(w, r, s, http.StatusUnprocessableEntity, r.PostForm, prefixed, problem)
 }

@@ -153,11 +153,10 @@ type productData struct {
 	ShortLinks         []shortLink
 	Metadata           []kv
 	Created, Updated   string
-	RecentVersions     int
-	DescriptionPresent bool
+	PricingMode        string
 }
 
-type localized struct{ Where, Amount string }
+type localized struct{ ID, Where, Amount string }
 
 type shortLink struct{ Slug, ShortURL, CheckoutURL string }
 
@@ -165,6 +164,12 @@ type kv struct{ Key, Value string }
 
 // product shows one product: its price in words and what it refers to.
 func (d *Dashboard) product(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	return d.showProduct(w, r, s, http.StatusOK, nil, nil, "")
+}
+
+// showProduct renders the product page; form and errs re-show one of its
+// small forms (a localized price, a short link) that failed validation.
+func (d *Dashboard) showProduct(w http.ResponseWriter, r *http.Request, s *store.Session, status int, form url.Values, errs map[string]string, problem string) error {
 	ctx, tn := r.Context(), s.Tenant()
 	p, err := d.st.GetProduct(ctx, tn, r.PathValue("id"))
 	if err != nil {
@@ -181,7 +186,7 @@ func (d *Dashboard) product(w http.ResponseWriter, r *http.Request, s *store.Ses
 		if lp.CountryCode != nil {
 			where = *lp.CountryCode + " (" + lp.Currency + ")"
 		}
-		data.Localized = append(data.Localized, localized{Where: where, Amount: checkout.Money(lp.Currency, lp.Amount)})
+		data.Localized = append(data.Localized, localized{ID: lp.ID, Where: where, Amount: checkout.Money(lp.Currency, lp.Amount)})
 	}
 	for _, id := range p.Addons {
 		ref := namedRef{ID: id, Name: id}
@@ -233,7 +238,10 @@ func (d *Dashboard) product(w http.ResponseWriter, r *http.Request, s *store.Ses
 	for _, l := range links.Items {
 		data.ShortLinks = append(data.ShortLinks, shortLink{Slug: l.Slug, ShortURL: d.cfg.PublicURL + l.ShortPath(), CheckoutURL: d.cfg.PublicURL + l.CheckoutPath()})
 	}
-	d.render(w, r, http.StatusOK, "product", &view{Title: p.Name, Nav: "products", Session: s, Data: data})
+	if p.PricingMode != nil {
+		data.PricingMode = *p.PricingMode
+	}
+	d.render(w, r, status, "product", &view{Title: p.Name, Nav: "products", Session: s, Form: form, Errors: errs, Problem: problem, Data: data})
 	return nil
 }
 

@@ -21,6 +21,9 @@ func (d *Dashboard) routes() {
 	m.HandleFunc("POST /dashboard/products/{id}/archive", d.signedIn(action, d.archiveProduct))
 	m.HandleFunc("POST /dashboard/products/{id}/unarchive", d.signedIn(action, d.unarchiveProduct))
 	m.HandleFunc("GET /dashboard/products/{id}/history", d.signedIn(page, d.productHistory))
+	m.HandleFunc("POST /dashboard/products/{id}/localized_prices", d.signedIn(action, d.createLocalizedPrice))
+	m.HandleFunc("POST /dashboard/products/{id}/localized_prices/{price}/archive", d.signedIn(action, d.archiveLocalizedPrice))
+	m.HandleFunc("POST /dashboard/products/{id}/short_links", d.signedIn(action, d.createShortLink))
 
 	m.HandleFunc("GET /dashboard/collections", d.signedIn(page, d.collections))
 	m.HandleFunc("POST /dashboard/collections", d.signedIn(action, d.createCollection))

@@ -522,3 +522,43 @@ func TestCollectionPreviewAndOrder(t *testing.T) {
 		t.Fatalf("order not changed:\n%s", page.body)
 	}
 }
+
+func TestLocalizedPricesAndShortLinks(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	csrf := b.signIn(f.keys["a"])
+	form := url.Values{"csrf": {csrf}, "name": {"Pro"}, "tax_category": {"saas"}, "price.type": {"one_time_price"},
+		"price.currency": {"USD"}, "price.price": {"20"}, "pricing_mode": {"by_currency"}}
+	a := b.do("POST", "/dashboard/products", form)
+	if a.code != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", a.code, a.body)
+	}
+	path := strings.TrimSuffix(a.h.Get("Location"), "?ok=created")
+	if a := b.do("POST", path+"/localized_prices", url.Values{"csrf": {csrf}, "lp.currency": {"EUR"}, "lp.amount": {"18.50"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("localized price: %d\n%s", a.code, a.body)
+	}
+	if a := b.do("POST", path+"/localized_prices", url.Values{"csrf": {csrf}, "lp.currency": {"EUR"}, "lp.amount": {"x"}}); a.code != 422 || !strings.Contains(a.body, `id="e-lpamount"`) {
+		t.Fatalf("bad localized amount: %d", a.code)
+	}
+	page := b.get(path)
+	if !strings.Contains(page.body, "EUR 18.50") {
+		t.Fatalf("no localized price:\n%s", page.body)
+	}
+	lp := regexp.MustCompile(`localized_prices/([^/]+)/archive`).FindStringSubmatch(page.body)
+	if a := b.do("POST", path+"/localized_prices/"+lp[1]+"/archive", url.Values{"csrf": {csrf}}); a.code != http.StatusSeeOther {
+		t.Fatalf("archive localized price: %d", a.code)
+	}
+	if strings.Contains(b.get(path).body, "EUR 18.50") {
+		t.Fatal("archived localized price still shown")
+	}
+	if a := b.do("POST", path+"/short_links", url.Values{"csrf": {csrf}, "sl.slug": {"pro-plan"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("short link: %d\n%s", a.code, a.body)
+	}
+	if a := b.do("POST", path+"/short_links", url.Values{"csrf": {csrf}, "sl.slug": {"pro-plan"}}); a.code != 422 || !strings.Contains(a.body, `id="e-slug"`) {
+		t.Fatalf("taken slug: %d\n%s", a.code, a.body)
+	}
+	page = b.get(path)
+	if !strings.Contains(page.body, `href="http://pricebook.test/s/test/`) || !strings.Contains(page.body, `static checkout page</a>`) {
+		t.Fatalf("no checkout links:\n%s", page.body)
+	}
+}
