@@ -206,3 +206,36 @@ func (d *Dashboard) unarchiveCollection(w http.ResponseWriter, r *http.Request, 
 	http.Redirect(w, r, Prefix+"collections/"+id+"?ok=unarchived", http.StatusSeeOther)
 	return nil
 }
+
+// updateCollection renames a collection or changes its description
+// through UpdateCollection, as PATCH /products/collections/{id}.
+func (d *Dashboard) updateCollection(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id := r.PathValue("id")
+	name := r.PostForm.Get("name")
+	u := &catalog.CollectionPatch{Name: &name}
+	if desc := r.PostForm.Get("description"); desc == "" {
+		u.Description = catalog.Opt[string]{Set: true, Null: true}
+	} else {
+		u.Description = catalog.Opt[string]{Set: true, V: desc}
+	}
+	if err := d.st.UpdateCollection(r.Context(), s.Tenant(), id, u); err != nil {
+		return err
+	}
+	http.Redirect(w, r, Prefix+"collections/"+id+"?ok=saved", http.StatusSeeOther)
+	return nil
+}
+
+// deleteGroup removes a group through DeleteGroup.
+func (d *Dashboard) deleteGroup(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id := r.PathValue("id")
+	if err := d.st.DeleteGroup(r.Context(), s.Tenant(), id, r.PathValue("group")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, Prefix+"collections/"+id+"?ok=deleted#groups", http.StatusSeeOther)
+	return nil
+}
+
+func (d *Dashboard) collectionHistory(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id := r.PathValue("id")
+	return d.objectHistory(w, r, s, id, Prefix+"collections/"+id)
+}

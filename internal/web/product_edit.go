@@ -288,7 +288,18 @@ func fieldErrors(e *catalog.Error, fields []string, aliases map[string]string) (
 		}
 	}
 	if len(e.Fields) == 0 {
-		rest = append(rest, e.Message)
+		// A problem found in the transaction (a code taken) names its
+		// field at the front of its message.
+		placed := false
+		for _, f := range fields {
+			if msg, ok := strings.CutPrefix(e.Message, f+": "); ok {
+				errs[f], placed = msg, true
+				break
+			}
+		}
+		if !placed {
+			rest = append(rest, e.Message)
+		}
 	}
 	return errs, strings.Join(rest, "; ")
 }

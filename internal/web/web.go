@@ -166,7 +166,7 @@ func (v *view) Field(name string) string { return v.Form.Get(name) }
 var notices = map[string]string{
 	"created": "Created.", "saved": "Saved.", "archived": "Archived.", "unarchived": "Unarchived.",
 	"replayed": "The delivery was queued again.", "tested": "A test event was queued.", "signedout": "You are signed out.",
-	"switched": "Switched mode.", "moved": "Group order saved.", "added": "Added.",
+	"switched": "Switched mode.", "moved": "Group order saved.", "added": "Added.", "deleted": "Deleted.",
 }
 
 func (d *Dashboard) render(w http.ResponseWriter, r *http.Request, status int, page string, v *view) {

@@ -562,3 +562,46 @@ func TestLocalizedPricesAndShortLinks(t *testing.T) {
 		t.Fatalf("no checkout links:\n%s", page.body)
 	}
 }
+
+func TestAddonsAndDiscounts(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	csrf := b.signIn(f.keys["a"])
+	if a := b.do("POST", "/dashboard/addons", url.Values{"csrf": {csrf}, "name": {"Seat"}, "currency": {"USD"}, "price": {"4.99"}, "tax_category": {"saas"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("addon: %d\n%s", a.code, a.body)
+	}
+	list := b.get("/dashboard/addons")
+	id := regexp.MustCompile(`/dashboard/addons/(adn_[^"]+)"`).FindStringSubmatch(list.body)
+	if id == nil || !strings.Contains(list.body, "USD 4.99") {
+		t.Fatalf("addons:\n%s", list.body)
+	}
+	if a := b.do("POST", "/dashboard/addons/"+id[1], url.Values{"csrf": {csrf}, "name": {""}, "currency": {"USD"}, "price": {"5"}, "tax_category": {"saas"}}); a.code != 422 || !strings.Contains(a.body, `id="e-aname"`) {
+		t.Fatalf("invalid addon edit: %d", a.code)
+	}
+	if a := b.do("POST", "/dashboard/addons/"+id[1], url.Values{"csrf": {csrf}, "name": {"Seat+"}, "currency": {"USD"}, "price": {"5"}, "tax_category": {"saas"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("addon edit: %d\n%s", a.code, a.body)
+	}
+	if h := b.get("/dashboard/addons/" + id[1] + "/history"); !strings.Contains(h.body, "addon.updated") || !strings.Contains(h.body, "499") {
+		t.Fatalf("addon history:\n%s", h.body)
+	}
+	if a := b.do("POST", "/dashboard/discounts", url.Values{"csrf": {csrf}, "code": {"SPRING"}, "amount": {"12.5"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("discount: %d\n%s", a.code, a.body)
+	}
+	if a := b.do("POST", "/dashboard/discounts", url.Values{"csrf": {csrf}, "code": {"SPRING"}, "amount": {"10"}}); a.code != 422 || !strings.Contains(a.body, `id="e-code"`) {
+		t.Fatalf("duplicate code: %d\n%s", a.code, a.body)
+	}
+	dl := b.get("/dashboard/discounts")
+	did := regexp.MustCompile(`/dashboard/discounts/(dsc_[^"]+)"`).FindStringSubmatch(dl.body)
+	if did == nil || !strings.Contains(dl.body, "12.5%") {
+		t.Fatalf("discounts:\n%s", dl.body)
+	}
+	if a := b.do("POST", "/dashboard/discounts/"+did[1], url.Values{"csrf": {csrf}, "code": {"SPRING"}, "amount": {"15"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("discount edit: %d\n%s", a.code, a.body)
+	}
+	if a := b.do("POST", "/dashboard/discounts/"+did[1]+"/delete", url.Values{"csrf": {csrf}}); a.code != http.StatusSeeOther {
+		t.Fatalf("discount delete: %d", a.code)
+	}
+	if strings.Contains(b.get("/dashboard/discounts").body, "SPRING") {
+		t.Fatal("deleted discount listed")
+	}
+}
