@@ -84,6 +84,11 @@ func (d *Dashboard) stream(w http.ResponseWriter, r *http.Request, s *store.Sess
 		}
 		if len(list.Items) > 0 || time.Since(quiet) > tailHeartbeat {
 			if len(list.Items) == 0 {
+				// A quiet moment: the session must still be live (signed
+				// out elsewhere, or its key revoked, ends the tail).
+				if _, err := d.st.GetSession(ctx, cookieValue(r, sessionCookie)); err != nil {
+					return nil
+				}
 				fmt.Fprint(w, ": heartbeat\n\n")
 			}
 			quiet = time.Now()
