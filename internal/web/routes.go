@@ -51,7 +51,9 @@ func (d *Dashboard) routes() {
 	m.HandleFunc("GET /dashboard/chartmogul", d.signedIn(page, d.chartmogul))
 
 	m.HandleFunc("GET /dashboard/webhooks", d.signedIn(page, d.webhooks))
+	m.HandleFunc("POST /dashboard/webhooks", d.signedIn(action, d.createWebhook))
 	m.HandleFunc("GET /dashboard/webhooks/{id}", d.signedIn(page, d.webhook))
+	m.HandleFunc("POST /dashboard/webhooks/{id}/state", d.signedIn(action, d.toggleWebhook))
 	m.HandleFunc("POST /dashboard/webhooks/{id}/test", d.signedIn(action, d.sendTest))
 	m.HandleFunc("POST /dashboard/webhooks/{id}/deliveries/{delivery}/replay", d.signedIn(action, d.replay))
 

@@ -605,3 +605,31 @@ func TestAddonsAndDiscounts(t *testing.T) {
 		t.Fatal("deleted discount listed")
 	}
 }
+
+func TestWebhookPages(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	csrf := b.signIn(f.keys["a"])
+	if a := b.do("POST", "/dashboard/webhooks", url.Values{"csrf": {csrf}, "url": {"not a url"}}); a.code != 422 || !strings.Contains(a.body, `id="e-wurl"`) {
+		t.Fatalf("bad url: %d\n%s", a.code, a.body)
+	}
+	a := b.do("POST", "/dashboard/webhooks", url.Values{"csrf": {csrf}, "url": {"https://hooks.example/in"}, "description": {"<i>x</i>"}})
+	if a.code != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", a.code, a.body)
+	}
+	path := strings.TrimSuffix(a.h.Get("Location"), "?ok=created")
+	if a := b.do("POST", path+"/test", url.Values{"csrf": {csrf}}); a.code != http.StatusSeeOther || a.h.Get("Location") != path+"?ok=tested" {
+		t.Fatalf("send test: %d %v", a.code, a.h)
+	}
+	if a := b.do("POST", path+"/state", url.Values{"csrf": {csrf}, "disabled": {"true"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("disable: %d", a.code)
+	}
+	page := b.get(path)
+	if !strings.Contains(page.body, "disabled") || !strings.Contains(page.body, "&lt;i&gt;x&lt;/i&gt;") {
+		t.Fatalf("endpoint page:\n%s", page.body)
+	}
+	// A test event to a disabled endpoint is a conflict, shown as a page.
+	if a := b.do("POST", path+"/test", url.Values{"csrf": {csrf}}); a.code != http.StatusConflict {
+		t.Fatalf("send test to a disabled endpoint: %d", a.code)
+	}
+}

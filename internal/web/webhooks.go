@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pricebook/pricebook/internal/catalog"
 	"github.com/pricebook/pricebook/internal/store"
@@ -28,13 +30,45 @@ func attemptOf(dl *catalog.WebhookDelivery) attempt {
 	return a
 }
 
-// webhooks lists the endpoints.
+// webhooks lists the endpoints, with a form for a new one.
 func (d *Dashboard) webhooks(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	return d.showWebhooks(w, r, s, http.StatusOK, nil, nil, "")
+}
+
+func (d *Dashboard) showWebhooks(w http.ResponseWriter, r *http.Request, s *store.Session, status int, form map[string][]string, errs map[string]string, problem string) error {
 	list, err := d.st.ListWebhookEndpoints(r.Context(), s.Tenant(), catalog.WebhookEndpointFilter{Page: catalog.Page{Size: 100}})
 	if err != nil {
 		return err
 	}
-	d.render(w, r, http.StatusOK, "webhooks", &view{Title: "Webhooks", Nav: "webhooks", Session: s, Data: list.Items})
+	d.render(w, r, status, "webhooks", &view{Title: "Webhooks", Nav: "webhooks", Session: s, Form: form, Errors: errs, Problem: problem, Data: list.Items})
+	return nil
+}
+
+// createWebhook adds an endpoint for every event type through
+// CreateWebhookEndpoint, as POST /webhooks does (the URL policy included).
+func (d *Dashboard) createWebhook(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	e := &catalog.WebhookEndpoint{URL: strings.TrimSpace(r.PostForm.Get("url")), Description: r.PostForm.Get("description")}
+	if err := d.st.CreateWebhookEndpoint(r.Context(), s.Tenant(), e); err != nil {
+		var ce *catalog.Error
+		if errors.As(err, &ce) && ce.Kind == catalog.KindInvalid {
+			errs, problem := fieldErrors(ce, []string{"url", "description"}, nil)
+			return d.showWebhooks(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, problem)
+		}
+		return err
+	}
+	http.Redirect(w, r, Prefix+"webhooks/"+e.ID+"?ok=created", http.StatusSeeOther)
+	return nil
+}
+
+// toggleWebhook enables or disables an endpoint through
+// UpdateWebhookEndpoint.
+func (d *Dashboard) toggleWebhook(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id := r.PathValue("id")
+	disabled := r.PostForm.Get("disabled") == "true"
+	if _, err := d.st.UpdateWebhookEndpoint(r.Context(), s.Tenant(), id, &catalog.WebhookEndpointPatch{Disabled: &disabled}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, Prefix+"webhooks/"+id+"?ok=saved", http.StatusSeeOther)
 	return nil
 }
 
