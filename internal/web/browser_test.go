@@ -333,6 +333,17 @@ func TestBrowser(t *testing.T) {
 	}
 	shot("collection")
 
+	// A second group, then dragged above the first: app.js posts the new
+	// order (the Up and Down buttons do it without script).
+	run("second group", chromedp.SendKeys(css("#groups #f-gname"), "Solo"), chromedp.Click(css("#add-group")),
+		chromedp.WaitVisible(css(".notice")), chromedp.WaitVisible(css("ol.groups li:nth-child(2)")),
+		chromedp.ScrollIntoView(css("#h-groups")))
+	run("drag a group", chromedp.DragAndDrop(css("ol.groups li:nth-child(2) span"), css("ol.groups li:nth-child(1) span")),
+		chromedp.WaitVisible(`//p[@class="notice"][.="Group order saved."]`))
+	if c := text("#pricing-table .plan-card h3"); c != "Solo" {
+		t.Fatalf("first card after the drag: %q", c)
+	}
+
 	// The product's deliveries failed (the receiver answers 500); replay
 	// one once the receiver is fixed, and see the new attempt succeed.
 	webhookPage := s.url + "/dashboard/webhooks/" + endpointID

@@ -158,10 +158,20 @@ func (d *Dashboard) createGroup(w http.ResponseWriter, r *http.Request, s *store
 	return nil
 }
 
-// moveGroup moves a group one place up or down: the whole new order goes
-// to UpdateCollection's group_order, as PATCH sends it.
+// moveGroup moves a group one place up or down (the buttons), or sets
+// the whole order (order: group ids, comma-separated, which app.js posts
+// after a drag): the new order goes to UpdateCollection's group_order, as
+// PATCH sends it, which checks it is a permutation of the groups.
 func (d *Dashboard) moveGroup(w http.ResponseWriter, r *http.Request, s *store.Session) error {
 	ctx, tn, id := r.Context(), s.Tenant(), r.PathValue("id")
+	if o := r.PostForm.Get("order"); o != "" {
+		order := strings.Split(o, ",")
+		if err := d.st.UpdateCollection(ctx, tn, id, &catalog.CollectionPatch{GroupOrder: &order}); err != nil {
+			return err
+		}
+		http.Redirect(w, r, Prefix+"collections/"+id+"?ok=moved#groups", http.StatusSeeOther)
+		return nil
+	}
 	c, err := d.st.GetCollection(ctx, tn, id)
 	if err != nil {
 		return err

@@ -521,6 +521,21 @@ func TestCollectionPreviewAndOrder(t *testing.T) {
 	if strings.Index(page.body, ">Large</h3>") > strings.Index(page.body, ">Small</h3>") {
 		t.Fatalf("order not changed:\n%s", page.body)
 	}
+	// The whole order at once (what a drag posts); one that is no
+	// permutation of the groups is the store's validation error.
+	groups := regexp.MustCompile(`data-group="([^"]+)"`).FindAllStringSubmatch(page.body, -1)
+	if len(groups) != 2 {
+		t.Fatalf("groups: %v", groups)
+	}
+	if a := b.do("POST", path+"/order", url.Values{"csrf": {csrf}, "order": {groups[1][1] + "," + groups[0][1]}}); a.code != http.StatusSeeOther {
+		t.Fatalf("set order: %d\n%s", a.code, a.body)
+	}
+	if page = b.get(path); strings.Index(page.body, ">Small</h3>") > strings.Index(page.body, ">Large</h3>") {
+		t.Fatal("order not set back")
+	}
+	if a := b.do("POST", path+"/order", url.Values{"csrf": {csrf}, "order": {groups[0][1]}}); a.code != http.StatusUnprocessableEntity {
+		t.Fatalf("a partial order: %d", a.code)
+	}
 }
 
 func TestLocalizedPricesAndShortLinks(t *testing.T) {

@@ -50,7 +50,50 @@ function priceFields() {
   sync();
 }
 
+// reorder lets a pointer drag a collection's groups into a new order and
+// posts it, with the page's CSRF token; the Up and Down buttons do the
+// same without script and from the keyboard.
+function reorder() {
+  const list = document.querySelector("ol.groups[data-order]");
+  if (!list) return;
+  const csrf = document.querySelector('input[name="csrf"]');
+  if (!csrf) return;
+  const hint = document.querySelector(".reorder-hint");
+  if (hint) hint.hidden = false;
+  let dragged = null;
+  const submit = () => {
+    const f = document.createElement("form");
+    f.method = "post";
+    f.action = list.dataset.order;
+    const add = (name, value) => {
+      const i = document.createElement("input");
+      i.type = "hidden";
+      i.name = name;
+      i.value = value;
+      f.appendChild(i);
+    };
+    add("csrf", csrf.value);
+    add("order", Array.from(list.children, (li) => li.dataset.group).join(","));
+    document.body.appendChild(f);
+    f.submit();
+  };
+  for (const li of list.children) {
+    li.draggable = true;
+    li.addEventListener("dragstart", (e) => { dragged = li; e.dataTransfer.effectAllowed = "move"; li.classList.add("dragging"); });
+    li.addEventListener("dragend", () => li.classList.remove("dragging"));
+    li.addEventListener("dragover", (e) => e.preventDefault());
+    li.addEventListener("drop", (e) => {
+      e.preventDefault();
+      if (!dragged || dragged === li) return;
+      const box = li.getBoundingClientRect();
+      list.insertBefore(dragged, e.clientY > box.top + box.height / 2 ? li.nextSibling : li);
+      submit();
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   liveTail();
   priceFields();
+  reorder();
 });
