@@ -63,7 +63,7 @@ func (d *Dashboard) signedIn(kind routeKind, h handler) http.HandlerFunc {
 				d.refuse(w, r, &sess, http.StatusBadRequest, "The form could not be read.")
 				return
 			}
-			if !sameOrigin(r) || !equalTokens(r.PostForm.Get("csrf"), sess.CSRF) {
+			if !d.sameOrigin(r) || !equalTokens(r.PostForm.Get("csrf"), sess.CSRF) {
 				d.refuse(w, r, &sess, http.StatusForbidden, "The form was stale or forged (its CSRF token did not match); reload the page and try again.")
 				return
 			}
@@ -96,15 +96,23 @@ func equalTokens(a, b string) bool {
 	return a != "" && b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// sameOrigin refuses a post whose Origin header names another host; a
-// browser without one is left to the CSRF token and SameSite.
-func sameOrigin(r *http.Request) bool {
+// sameOrigin refuses a post whose Origin header names another host than
+// the request's or the public URL's (a proxy may rewrite Host); a browser
+// without one is left to the CSRF token and SameSite.
+func (d *Dashboard) sameOrigin(r *http.Request) bool {
 	o := r.Header.Get("Origin")
 	if o == "" {
 		return true
 	}
 	u, err := url.Parse(o)
-	return err == nil && u.Host == r.Host
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if u.Host == r.Host {
+		return true
+	}
+	pub, err := url.Parse(d.cfg.PublicURL)
+	return err == nil && pub.Host != "" && u.Host == pub.Host && u.Scheme == pub.Scheme
 }
 
 // secure reports whether cookies must be Secure: served over TLS, or
@@ -156,7 +164,7 @@ func safeNext(s string) string {
 // browser, adds the key to its session: the other mode of its business).
 func (d *Dashboard) signin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil || !sameOrigin(r) || !equalTokens(r.PostForm.Get("csrf"), cookieValue(r, signinCookie)) {
+	if err := r.ParseForm(); err != nil || !d.sameOrigin(r) || !equalTokens(r.PostForm.Get("csrf"), cookieValue(r, signinCookie)) {
 		d.refuse(w, r, nil, http.StatusForbidden, "The form was stale or forged (its CSRF token did not match); reload the page and try again.")
 		return
 	}

@@ -239,13 +239,21 @@ func TestCSRFAndOrigin(t *testing.T) {
 	if n := countProducts(t, f); n != 0 {
 		t.Fatalf("refused forms created %d products", n)
 	}
-	a := b.do("POST", "/dashboard/products", form(csrf), "Origin", f.srv.URL)
+	// The public URL's origin is this server too (behind a proxy).
+	if a := b.do("POST", "/dashboard/signout", url.Values{"csrf": {"x"}}, "Origin", "http://pricebook.test"); a.code != http.StatusForbidden || !strings.Contains(a.body, "CSRF") {
+		t.Fatalf("public origin, bad token: %d", a.code)
+	}
+	a := b.do("POST", "/dashboard/products", form(csrf), "Origin", "http://pricebook.test")
+	if a.code != http.StatusSeeOther {
+		t.Fatalf("create from the public origin: %d\n%s", a.code, a.body)
+	}
+	a = b.do("POST", "/dashboard/products", form(csrf), "Origin", f.srv.URL)
 	if a.code != http.StatusSeeOther || !strings.HasPrefix(a.h.Get("Location"), "/dashboard/products/pdt_") {
 		t.Fatalf("create: %d %v\n%s", a.code, a.h, a.body)
 	}
 	// The change is the API's: journaled with the key that made it.
 	ev, err := f.st.ListEvents(context.Background(), f.tn, catalog.EventFilter{Limit: 5})
-	if err != nil || len(ev.Items) != 1 || ev.Items[0].Type != "product.created" || ev.Items[0].KeyID == "" {
+	if err != nil || len(ev.Items) != 2 || ev.Items[0].Type != "product.created" || ev.Items[0].KeyID == "" {
 		t.Fatalf("journal: %+v %v", ev.Items, err)
 	}
 }
