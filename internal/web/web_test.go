@@ -10,12 +10,15 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pricebook/pricebook/internal/api/dodo"
 	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/httpx"
 	"github.com/pricebook/pricebook/internal/pgtest"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/store/storetest"
@@ -654,5 +657,68 @@ func TestWebhookPages(t *testing.T) {
 	// A test event to a disabled endpoint is a conflict, shown as a page.
 	if a := b.do("POST", path+"/test", url.Values{"csrf": {csrf}}); a.code != http.StatusConflict {
 		t.Fatalf("send test to a disabled endpoint: %d", a.code)
+	}
+}
+
+func TestProductPagesByCursor(t *testing.T) {
+	f := newFixture(t)
+	if err := f.st.SeedProducts(context.Background(), f.tn, 60, func(i int) *catalog.Product {
+		return &catalog.Product{Name: "P" + strconv.Itoa(i), TaxCategory: "saas", Price: catalog.Price{Type: catalog.PriceOneTime, Currency: "USD", Price: 100}}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn(f.keys["a"])
+	next := regexp.MustCompile(`href="(/dashboard/products\?[^"]*)" rel="next"`)
+	row := regexp.MustCompile(`<a href="/dashboard/products/(pdt_[^"]+)">`)
+	seen := map[string]bool{}
+	path, pages := "/dashboard/products", 0
+	for path != "" {
+		page := b.get(strings.ReplaceAll(path, "&amp;", "&"))
+		pages++
+		for _, m := range row.FindAllStringSubmatch(page.body, -1) {
+			if seen[m[1]] {
+				t.Fatalf("%s on two pages", m[1])
+			}
+			seen[m[1]] = true
+		}
+		path = ""
+		if m := next.FindStringSubmatch(page.body); m != nil {
+			path = m[1]
+			if !strings.Contains(path, "after=") || strings.Contains(path, "page") {
+				t.Fatalf("next link %q is no cursor", path)
+			}
+		}
+	}
+	if len(seen) != 60 || pages != 3 {
+		t.Fatalf("%d products on %d pages", len(seen), pages)
+	}
+	// A search, and a filter that keeps nothing.
+	if body := b.get("/dashboard/products?q=P59").body; len(row.FindAllString(body, -1)) != 1 {
+		t.Fatalf("search P59:\n%s", body)
+	}
+	if body := b.get("/dashboard/products?recurring=yes").body; !strings.Contains(body, "No products match") {
+		t.Fatal("recurring filter")
+	}
+}
+
+func TestRequestInspectorPage(t *testing.T) {
+	f := newFixture(t)
+	in := httpx.NewInspector(1 << 20)
+	in.Add(f.tn, &httpx.Inspected{RequestID: "req_1", At: time.Now(), Method: "POST", Path: "/products", Status: 200,
+		RequestHeaders: map[string]string{"Authorization": "Bearer [redacted]"},
+		Request:        httpx.Body{Kept: []byte(`{"name":"<b>x</b>","api_key":"secret"}`), Total: 38, Type: "application/json"}})
+	dash := web.New(web.Config{Store: f.st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Inspector: in})
+	srv := httptest.NewServer(dash)
+	defer srv.Close()
+	f.srv = srv
+	b := f.browser(t)
+	b.signIn(f.keys["a"])
+	if body := b.get("/dashboard/requests").body; !strings.Contains(body, `href="/dashboard/requests/req_1"`) {
+		t.Fatalf("requests:\n%s", body)
+	}
+	body := b.get("/dashboard/requests/req_1").body
+	if !strings.Contains(body, "&lt;b&gt;x&lt;/b&gt;") || strings.Contains(body, `"secret"`) || !strings.Contains(body, "[redacted]") {
+		t.Fatalf("request:\n%s", body)
 	}
 }
