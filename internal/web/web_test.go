@@ -37,8 +37,10 @@ type fixture struct {
 	tn   catalog.Tenant
 }
 
-func newFixture(t testing.TB) *fixture {
-	st := storetest.Open(t, store.SQLite)
+func newFixture(t testing.TB) *fixture { return newFixtureOn(t, store.SQLite) }
+
+func newFixtureOn(t testing.TB, engine store.Engine) *fixture {
+	st := storetest.Open(t, engine)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	deps := face.Deps{Store: st, Log: log, PublicURL: "http://pricebook.test"}
 	dodo.New(deps) // registers the journal's renderers
@@ -406,7 +408,12 @@ func TestValidationShowsNextToFields(t *testing.T) {
 }
 
 func TestEditPriceHistoryAndDiff(t *testing.T) {
-	f := newFixture(t)
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(engine), func(t *testing.T) { testEditPriceHistoryAndDiff(t, newFixtureOn(t, engine)) })
+	}
+}
+
+func testEditPriceHistoryAndDiff(t *testing.T, f *fixture) {
 	b := f.browser(t)
 	csrf := b.signIn(f.keys["a"])
 	a := b.do("POST", "/dashboard/products", url.Values{"csrf": {csrf}, "name": {"Team plan"}, "tax_category": {"saas"}, "price.type": {"recurring_price"},
@@ -661,7 +668,12 @@ func TestWebhookPages(t *testing.T) {
 }
 
 func TestProductPagesByCursor(t *testing.T) {
-	f := newFixture(t)
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(engine), func(t *testing.T) { testProductPagesByCursor(t, newFixtureOn(t, engine)) })
+	}
+}
+
+func testProductPagesByCursor(t *testing.T, f *fixture) {
 	if err := f.st.SeedProducts(context.Background(), f.tn, 60, func(i int) *catalog.Product {
 		return &catalog.Product{Name: "P" + strconv.Itoa(i), TaxCategory: "saas", Price: catalog.Price{Type: catalog.PriceOneTime, Currency: "USD", Price: 100}}
 	}); err != nil {
