@@ -230,7 +230,13 @@ func TestBrowser(t *testing.T) {
 	}
 	shot := func(name string) {
 		t.Helper()
-		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		var buf []byte
+		var err error
+		for try := 0; try < 2 && (try == 0 || err != nil); try++ {
+			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+			buf, err = chromedp.Run(sctx, chromedp.FullScreenshot(100))
+			cancel()
+		}
 		if err != nil {
 			fail("screenshot "+name, err)
 		}
@@ -260,6 +266,21 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("%s: %d injected elements, %d dialogs", where, n, dialogs.Load())
 		}
 	}
+	// accessible checks what a page can be checked for mechanically: one
+	// h1, a label (or aria-label) for every control, an accessible name for
+	// every button, and no horizontal scrolling at a phone's width.
+	accessible := func(where string) {
+		t.Helper()
+		if n := eval("h1", `document.querySelectorAll("h1").length`); n != 1 {
+			t.Errorf("%s: %d h1 elements", where, n)
+		}
+		if n := eval("labels", `[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(e => !e.labels.length && !e.getAttribute("aria-label")).length`); n != 0 {
+			t.Errorf("%s: %d controls without a label", where, n)
+		}
+		if n := eval("buttons", `[...document.querySelectorAll("button")].filter(b => !b.textContent.trim() && !b.getAttribute("aria-label")).length`); n != 0 {
+			t.Errorf("%s: %d buttons without a name", where, n)
+		}
+	}
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 	signIn := func(key string) {
 		t.Helper()
@@ -270,19 +291,23 @@ func TestBrowser(t *testing.T) {
 
 	// Sign in with the key serve printed, from the root URL it printed.
 	signIn(s.key)
+	accessible("overview")
 	shot("overview")
 
 	// Create a product, hostile markup in its description and metadata.
 	const name = "Browser plan"
-	run("create product", chromedp.Navigate(s.url+"/dashboard/products/new"), chromedp.WaitVisible(css("#f-name")),
-		chromedp.SendKeys(css("#f-name"), name),
+	run("new product form", chromedp.Navigate(s.url+"/dashboard/products/new"), chromedp.WaitVisible(css("#f-name")))
+	accessible("new product form")
+	run("create product", chromedp.SendKeys(css("#f-name"), name),
 		chromedp.SendKeys(css("#f-description"), `Everything <img src=x onerror="alert(1)"><script>alert(2)</script>`),
 		chromedp.SetValue(css("#f-type"), "recurring_price"),
 		chromedp.SetValue(css("#f-price"), "19.99"),
 		chromedp.SetValue(css("#f-trial"), "14"),
 		chromedp.SetValue(css("#f-metadata"), "note=\"><svg onload=alert(3)>"),
 		chromedp.Click(css("#save-product")), chromedp.WaitVisible(css("#price-words")))
-	loc, err := chromedp.Run(ctx, chromedp.Location())
+	lctx, cancelLoc := context.WithTimeout(ctx, stepTimeout)
+	loc, err := chromedp.Run(lctx, chromedp.Location())
+	cancelLoc()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,6 +322,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(css("#f-q"), "browser"), chromedp.Click(css("#search")),
 		chromedp.WaitVisible(css(`#products a[href="/dashboard/products/`+productID+`"]`)))
 	noInjection("product list")
+	accessible("product list")
 	shot("products")
 
 	// Change its price.
@@ -307,8 +333,12 @@ func TestBrowser(t *testing.T) {
 	if h := text("#headline"); h != "USD 24.50 / month" {
 		t.Fatalf("headline after the edit: %q", h)
 	}
+	accessible("product")
 	shot("product")
 	run("phone width", chromedp.EmulateViewport(390, 844))
+	if n := eval("phone overflow", `document.documentElement.scrollWidth > window.innerWidth ? 1 : 0`); n != 0 {
+		t.Error("the product page scrolls sideways at a phone's width")
+	}
 	shot("product-phone")
 	run("desktop width", chromedp.EmulateViewport(1280, 900))
 
@@ -321,6 +351,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("diff: %q", d)
 	}
 	noInjection("history")
+	accessible("history")
 	shot("history")
 
 	// A collection with a group holding the product, previewed as cards.
@@ -331,6 +362,7 @@ func TestBrowser(t *testing.T) {
 	if c := text("#pricing-table"); !strings.Contains(c, "Team") || !strings.Contains(c, name) || !strings.Contains(c, "USD 24.50 / month") {
 		t.Fatalf("pricing table: %q", c)
 	}
+	accessible("collection")
 	shot("collection")
 
 	// A second group, then dragged above the first: app.js posts the new
@@ -366,6 +398,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("replay notice: %q", n)
 	}
 	waitRow("replayed delivery", "#deliveries tr.ok")
+	accessible("webhook")
 	shot("webhook")
 
 	// The live tail shows a change made through the API as it commits.
