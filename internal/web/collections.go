@@ -102,7 +102,7 @@ type card struct {
 }
 
 type cardItem struct {
-	ProductID, Name, Price, Words string
+	ID, ProductID, Name, Price, Words string
 	Active, Archived              bool
 }
 
@@ -128,7 +128,7 @@ func (d *Dashboard) collection(w http.ResponseWriter, r *http.Request, s *store.
 			cd.Name = *g.Name
 		}
 		for _, it := range g.Items {
-			ci := cardItem{ProductID: it.ProductID, Name: it.ProductID, Active: it.Status}
+			ci := cardItem{ID: it.ID, ProductID: it.ProductID, Name: it.ProductID, Active: it.Status}
 			if p := it.Product; p != nil {
 				ci.Name, ci.Price, ci.Archived = p.Name, headline(p), p.Archived
 				if w := checkout.PriceWords(p); len(w) > 0 {
@@ -248,4 +248,14 @@ func (d *Dashboard) deleteGroup(w http.ResponseWriter, r *http.Request, s *store
 func (d *Dashboard) collectionHistory(w http.ResponseWriter, r *http.Request, s *store.Session) error {
 	id := r.PathValue("id")
 	return d.objectHistory(w, r, s, id, Prefix+"collections/"+id)
+}
+
+// deleteItem takes a product out of a group through DeleteItem.
+func (d *Dashboard) deleteItem(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	id := r.PathValue("id")
+	if err := d.st.DeleteItem(r.Context(), s.Tenant(), id, r.PathValue("group"), r.PathValue("item")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, Prefix+"collections/"+id+"?ok=deleted#groups", http.StatusSeeOther)
+	return nil
 }

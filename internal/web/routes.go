@@ -32,6 +32,7 @@ func (d *Dashboard) routes() {
 	m.HandleFunc("GET /dashboard/collections/{id}/history", d.signedIn(page, d.collectionHistory))
 	m.HandleFunc("POST /dashboard/collections/{id}/groups", d.signedIn(action, d.createGroup))
 	m.HandleFunc("POST /dashboard/collections/{id}/groups/{group}/delete", d.signedIn(action, d.deleteGroup))
+	m.HandleFunc("POST /dashboard/collections/{id}/groups/{group}/items/{item}/delete", d.signedIn(action, d.deleteItem))
 	m.HandleFunc("POST /dashboard/collections/{id}/order", d.signedIn(action, d.moveGroup))
 	m.HandleFunc("POST /dashboard/collections/{id}/archive", d.signedIn(action, d.archiveCollection))
 	m.HandleFunc("POST /dashboard/collections/{id}/unarchive", d.signedIn(action, d.unarchiveCollection))

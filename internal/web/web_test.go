@@ -554,6 +554,20 @@ func TestCollectionPreviewAndOrder(t *testing.T) {
 	if a := b.do("POST", path+"/order", url.Values{"csrf": {csrf}, "order": {groups[0][1]}}); a.code != http.StatusUnprocessableEntity {
 		t.Fatalf("a partial order: %d", a.code)
 	}
+	// Take a product out of its group, then delete the group.
+	item := regexp.MustCompile(`action="(` + regexp.QuoteMeta(path) + `/groups/[^/]+/items/[^/]+/delete)"`).FindStringSubmatch(b.get(path).body)
+	if item == nil {
+		t.Fatal("no remove form")
+	}
+	if a := b.do("POST", item[1], url.Values{"csrf": {csrf}}); a.code != http.StatusSeeOther {
+		t.Fatalf("remove item: %d\n%s", a.code, a.body)
+	}
+	if a := b.do("POST", path+"/groups/"+groups[1][1]+"/delete", url.Values{"csrf": {csrf}}); a.code != http.StatusSeeOther {
+		t.Fatalf("delete group: %d\n%s", a.code, a.body)
+	}
+	if n := len(regexp.MustCompile(`data-group="`).FindAllString(b.get(path).body, -1)); n != 1 {
+		t.Fatalf("%d groups after the delete", n)
+	}
 }
 
 func TestLocalizedPricesAndShortLinks(t *testing.T) {
