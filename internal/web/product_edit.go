@@ -93,8 +93,10 @@ func parseMajor(currency, s string) (int64, bool) {
 func productFromForm(f url.Values, p *catalog.Product) map[string]string {
 	bad := map[string]string{}
 	p.Name = f.Get("name")
-	desc := f.Get("description")
-	p.Description = &desc
+	// An empty description stays null where it was null.
+	if desc := f.Get("description"); desc != "" || p.Description != nil {
+		p.Description = &desc
+	}
 	p.TaxCategory = f.Get("tax_category")
 	pr := p.Price
 	typ := f.Get("price.type")
@@ -221,7 +223,7 @@ func (d *Dashboard) updateProduct(w http.ResponseWriter, r *http.Request, s *sto
 	if next.Name != cur.Name {
 		u.Name = &next.Name
 	}
-	if cur.Description == nil || *next.Description != *cur.Description {
+	if next.Description != nil && (cur.Description == nil || *next.Description != *cur.Description) {
 		u.Description = next.Description
 	}
 	if next.TaxCategory != cur.TaxCategory {

@@ -440,7 +440,7 @@ func testEditPriceHistoryAndDiff(t *testing.T, f *fixture) {
 		t.Fatalf("update: %d\n%s", a.code, a.body)
 	}
 	got, _ := f.st.GetProduct(context.Background(), f.tn, id)
-	if got.Price.Price != 2450 || got.Price.TrialPeriodDays != 14 || string(got.Metadata["tier"]) != `"team"` {
+	if got.Price.Price != 2450 || got.Price.TrialPeriodDays != 14 || string(got.Metadata["tier"]) != `"team"` || got.Description != nil {
 		t.Fatalf("updated product: %+v", got)
 	}
 	h := b.get("/dashboard/products/" + id + "/history")
@@ -448,6 +448,11 @@ func testEditPriceHistoryAndDiff(t *testing.T, f *fixture) {
 		if !strings.Contains(h.body, want) {
 			t.Errorf("history lacks %q:\n%s", want, h.body)
 		}
+	}
+	// Only the price changed (and updated_at): the untouched description
+	// and metadata are not in the diff.
+	if n := strings.Count(h.body[strings.Index(h.body, `id="diff"`):], `<th scope="row">`); n != 2 {
+		t.Errorf("the diff has %d rows, want price.price and updated_at:\n%s", n, h.body)
 	}
 	asOf := b.get("/dashboard/products/" + id + "/history?as_of=" + url.QueryEscape(got.CreatedAt.Add(-1e9).Format("2006-01-02T15:04:05")))
 	if !strings.Contains(asOf.body, "It did not exist yet") {
