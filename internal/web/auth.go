@@ -145,7 +145,11 @@ func (d *Dashboard) showSignin(w http.ResponseWriter, r *http.Request, status in
 	if r.Method == http.MethodPost {
 		q = r.PostForm
 	}
-	v := &view{Title: "Sign in", CSRF: tok, Problem: problem, Data: signinData{Next: safeNext(q.Get("next")), Add: q.Get("add")}}
+	add := q.Get("add")
+	if !catalog.Mode(add).Valid() {
+		add = "" // only a mode, so a link cannot make the page say anything else
+	}
+	v := &view{Title: "Sign in", CSRF: tok, Problem: problem, Data: signinData{Next: safeNext(q.Get("next")), Add: add}}
 	if problem != "" {
 		v.Errors = map[string]string{"key": problem}
 	}
