@@ -103,7 +103,7 @@ type card struct {
 
 type cardItem struct {
 	ID, ProductID, Name, Price, Words string
-	Active, Archived              bool
+	Active, Archived                  bool
 }
 
 type collectionData struct {

@@ -26,8 +26,8 @@ type overviewData struct {
 
 var countLabels = []struct{ kind, label, link string }{
 	{"products", "Products", "products"}, {"collections", "Collections", "collections"}, {"addons", "Addons", "addons"},
-	{"discounts", "Discounts", "discounts"}, {"meters", "Meters", ""}, {"entitlements", "Entitlements", ""},
-	{"credit_entitlements", "Credit entitlements", ""}, {"webhook_endpoints", "Webhook endpoints", "webhooks"},
+	{"discounts", "Discounts", "discounts"}, {"meters", "Meters", "usage"}, {"entitlements", "Entitlements", "usage"},
+	{"credit_entitlements", "Credit entitlements", "usage"}, {"webhook_endpoints", "Webhook endpoints", "webhooks"},
 }
 
 // overview shows counts per kind, the latest changes and webhook failures.

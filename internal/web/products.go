@@ -140,20 +140,20 @@ func every(n int64, interval string) string {
 type namedRef struct{ ID, Name, Note string }
 
 type productData struct {
-	P                  *catalog.Product
-	Words              []string
-	Headline           string
-	Localized          []localized
-	Addons             []namedRef
-	Entitlements       []namedRef
-	Credits            []namedRef
-	Meters             []namedRef
-	ImageURL           string
-	Collection         *catalog.Collection
-	ShortLinks         []shortLink
-	Metadata           []kv
-	Created, Updated   string
-	PricingMode        string
+	P                *catalog.Product
+	Words            []string
+	Headline         string
+	Localized        []localized
+	Addons           []namedRef
+	Entitlements     []namedRef
+	Credits          []namedRef
+	Meters           []namedRef
+	ImageURL         string
+	Collection       *catalog.Collection
+	ShortLinks       []shortLink
+	Metadata         []kv
+	Created, Updated string
+	PricingMode      string
 }
 
 type localized struct{ ID, Where, Amount string }

@@ -49,6 +49,8 @@ func (d *Dashboard) routes() {
 	m.HandleFunc("POST /dashboard/discounts/{id}/delete", d.signedIn(action, d.deleteDiscount))
 	m.HandleFunc("GET /dashboard/discounts/{id}/history", d.signedIn(page, d.discountHistory))
 
+	m.HandleFunc("GET /dashboard/usage", d.signedIn(page, d.usage))
+	m.HandleFunc("GET /dashboard/usage/{id}/history", d.signedIn(page, d.objectHistoryFromUsage))
 	m.HandleFunc("GET /dashboard/chartmogul", d.signedIn(page, d.chartmogul))
 
 	m.HandleFunc("GET /dashboard/webhooks", d.signedIn(page, d.webhooks))

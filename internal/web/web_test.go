@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -286,7 +287,7 @@ func TestHeadersAndNoInlineScript(t *testing.T) {
 	p := hostileProduct(t, f)
 	for _, path := range []string{"/dashboard/signin", "/dashboard/", "/dashboard/products", "/dashboard/products/new", "/dashboard/products/" + p.ID,
 		"/dashboard/products/" + p.ID + "/edit", "/dashboard/products/" + p.ID + "/history", "/dashboard/collections", "/dashboard/addons",
-		"/dashboard/discounts", "/dashboard/chartmogul", "/dashboard/webhooks", "/dashboard/activity", "/dashboard/requests", "/dashboard/nothing"} {
+		"/dashboard/discounts", "/dashboard/usage", "/dashboard/chartmogul", "/dashboard/webhooks", "/dashboard/activity", "/dashboard/requests", "/dashboard/nothing"} {
 		a := b.get(path)
 		if a.code != 200 && !(path == "/dashboard/nothing" && a.code == 404) {
 			t.Errorf("GET %s: %d\n%s", path, a.code, a.body)
@@ -751,5 +752,45 @@ func TestRequestInspectorPage(t *testing.T) {
 	body := b.get("/dashboard/requests/req_1").body
 	if !strings.Contains(body, "&lt;b&gt;x&lt;/b&gt;") || strings.Contains(body, `"secret"`) || !strings.Contains(body, "[redacted]") {
 		t.Fatalf("request:\n%s", body)
+	}
+}
+
+func TestUsagePageAndProductRefs(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	m := &catalog.Meter{Name: "API <calls>", EventName: "api.call", MeasurementUnit: "calls", Aggregation: catalog.MeterAggregation{Type: "count"}}
+	feature, ftype := "pro", "boolean"
+	e := &catalog.Entitlement{Name: "Pro flag", IntegrationType: "feature_flag", Config: catalog.IntegrationConfig{FeatureID: &feature, FeatureType: &ftype}}
+	c := &catalog.CreditEntitlement{Name: "Tokens", Precision: 2, Unit: "tokens"}
+	if err := errors.Join(f.st.CreateMeter(ctx, f.tn, m), f.st.CreateEntitlement(ctx, f.tn, e), f.st.CreateCreditEntitlement(ctx, f.tn, c)); err != nil {
+		t.Fatal(err)
+	}
+	per := "0.01"
+	p := &catalog.Product{Name: "Metered", TaxCategory: "saas", Entitlements: []string{e.ID},
+		CreditEntitlements: []catalog.CreditGrant{{CreditEntitlementID: c.ID, CreditsAmount: "100"}},
+		Price: catalog.Price{Type: catalog.PriceUsage, Currency: "USD", FixedPrice: 500, PaymentFrequencyCount: 1, PaymentFrequencyInterval: "Month",
+			SubscriptionPeriodCount: 1, SubscriptionPeriodInterval: "Year", Meters: []catalog.MeterPrice{{MeterID: m.ID, PricePerUnit: &per}}}}
+	if err := f.st.CreateProduct(ctx, f.tn, p); err != nil {
+		t.Fatal(err)
+	}
+	b := f.browser(t)
+	b.signIn(f.keys["a"])
+	usage := b.get("/dashboard/usage")
+	for _, want := range []string{"API &lt;calls&gt;", "Pro flag", "Tokens", "/dashboard/usage/" + m.ID + "/history"} {
+		if !strings.Contains(usage.body, want) {
+			t.Errorf("usage page lacks %q", want)
+		}
+	}
+	if h := b.get("/dashboard/usage/" + m.ID + "/history"); h.code != 200 || !strings.Contains(h.body, "meter.created") {
+		t.Errorf("meter history: %d", h.code)
+	}
+	page := b.get("/dashboard/products/" + p.ID)
+	for _, want := range []string{"API &lt;calls&gt;", "USD 0.01 per unit", "Pro flag", "Tokens", "100 credits", "USD 5.00 / month &#43; usage"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("product page lacks %q", want)
+		}
+	}
+	if edit := b.get("/dashboard/products/" + p.ID + "/edit"); !strings.Contains(edit.body, "Fixed fee") || !strings.Contains(edit.body, `value="5.00"`) {
+		t.Error("usage-based edit form")
 	}
 }
