@@ -3,8 +3,9 @@
 # both storage engines, then the SDK acceptance suite against the real
 # binary on both engines.
 #
-# Needs only Go, Node 20 with npm, and the PostgreSQL 15 server binaries
-# (Debian's postgresql-15); it starts and removes its own throwaway
+# Needs only Go, Node 20 with npm, the PostgreSQL 15 server binaries
+# (Debian's postgresql-15) and Debian's chromium for the dashboard's
+# browser test (installed when missing and we are root); it starts and removes its own throwaway
 # PostgreSQL unless PRICEBOOK_TEST_POSTGRES already names a server, and
 # its own throwaway S3-compatible server (s3rver, from sdk-tests' npm
 # packages) unless PRICEBOOK_TEST_S3 already names a bucket URL. The
@@ -68,6 +69,14 @@ if [[ -z ${PRICEBOOK_TEST_POSTGRES:-} ]]; then
 	pg_dir=$(mktemp -d)
 	PRICEBOOK_TEST_POSTGRES=$(bash scripts/pg.sh start "$pg_dir")
 	export PRICEBOOK_TEST_POSTGRES
+fi
+
+# The dashboard's browser test (internal/web TestBrowser) drives Debian's
+# chromium headlessly; install it when a machine lacks it and we may. Under
+# CI=true the test fails rather than skips without it.
+if [[ ! -x /usr/bin/chromium ]] && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+	begin "install chromium"
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
 # sdk-tests' packages hold the S3 server too, so they install before the

@@ -21,6 +21,7 @@ import (
 	"github.com/pricebook/pricebook/internal/metrics"
 	"github.com/pricebook/pricebook/internal/store"
 	"github.com/pricebook/pricebook/internal/uploads"
+	"github.com/pricebook/pricebook/internal/web"
 	"github.com/pricebook/pricebook/internal/web/checkout"
 	"github.com/pricebook/pricebook/internal/webhooks"
 )
@@ -137,7 +138,9 @@ The key is shown only this once; keep it somewhere safe:
 
   curl -H "Authorization: Bearer %s" %s/products
 
-`, b.ID, token, base, token, base)
+Or open the dashboard, %s%s, and sign in with the key.
+
+`, b.ID, token, base, token, base, public, web.Prefix)
 	}
 	var sd *seeder
 	if *seed != "" {
@@ -180,7 +183,9 @@ The key is shown only this once; keep it somewhere safe:
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	srv.RegisterOnShutdown(func() { close(done) })
-	listening := func() { fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s)\n", version(), base, st.Engine()) }
+	listening := func() {
+		fmt.Fprintf(e.stderr, "pricebook %s: listening on %s (%s); dashboard at %s%s\n", version(), base, st.Engine(), public, web.Prefix)
+	}
 	if sd == nil {
 		listening()
 	}
@@ -301,6 +306,17 @@ func newHandler(deps face.Deps) http.Handler {
 	mux.Handle("/v1/", cm)
 	mux.Handle(pricebook.Prefix, own)
 	mux.Handle("/", d)
+	// The dashboard: its pages under web.Prefix, and GET / for a browser
+	// (an API client asking for / keeps the Dodo face's JSON 404).
+	dash := web.New(web.Config{Store: st, Log: logger, Inspector: deps.Inspector, Uploads: deps.Uploads, PublicURL: deps.PublicURL, Done: deps.Done})
+	mux.Handle(web.Prefix, dash)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		if web.WantsHTML(r) {
+			dash.Root(w, r)
+			return
+		}
+		d.ServeHTTP(w, r)
+	})
 	if up := deps.Uploads; up != nil {
 		// Signed upload and download URLs and public image URLs: no key.
 		h := up.Handler()

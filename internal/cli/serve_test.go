@@ -64,3 +64,30 @@ func TestCheckPublicURL(t *testing.T) {
 		}
 	}
 }
+
+// TestRootIsTheDashboardForBrowsers: GET / sends a browser (Accept:
+// text/html) to the dashboard; an API client keeps the Dodo face's 404.
+func TestRootIsTheDashboardForBrowsers(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	h := newHandler(face.Deps{Store: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "http://pricebook.test"})
+	for accept, want := range map[string]int{"text/html,application/xhtml+xml,*/*;q=0.8": 303, "application/json": 404, "*/*": 404, "": 404} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Accept", accept)
+		h.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("GET / Accept %q: %d", accept, rec.Code)
+		}
+		if want == 303 && rec.Header().Get("Location") != "/dashboard/" {
+			t.Errorf("GET / for a browser: Location %q", rec.Header().Get("Location"))
+		}
+		if want == 404 && (rec.Header().Get("Content-Type") != "application/json" || rec.Body.String() != `{"code":"NOT_FOUND","message":"No route for GET /"}`+"\n") {
+			t.Errorf("GET / for an API client: %v %s", rec.Header(), rec.Body)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/dashboard/", nil))
+	if rec.Code != 303 || rec.Header().Get("Location") != "/dashboard/signin?next=%2Fdashboard%2F" {
+		t.Errorf("GET /dashboard/: %d %v", rec.Code, rec.Header())
+	}
+}

@@ -191,3 +191,18 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
+
+// PriceWords explains a product's price in sentences, as the checkout
+// page does; the dashboard shows the same words.
+func PriceWords(p *catalog.Product) []string { return priceWords(p, nil) }
+
+// Money writes an amount in minor units as "USD 19.99".
+func Money(currency string, minor int64) string { return money(currency, minor) }
+
+// MinorDigits is how many decimals the currency's minor unit has.
+func MinorDigits(currency string) int {
+	if d, ok := minorDigits[currency]; ok {
+		return d
+	}
+	return 2
+}
