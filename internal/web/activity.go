@@ -147,7 +147,7 @@ func (d *Dashboard) request(w http.ResponseWriter, r *http.Request, s *store.Ses
 		return catalog.NotFound("Request", r.PathValue("id"))
 	}
 	data := requestData{Q: q, When: stamp(q.At), Took: q.Duration.Round(time.Microsecond).String(), Status: fmt.Sprint(q.Status)}
-	for k, v := range q.RequestHeaders {
+	for k, v := range httpx.RedactHeaders(q.RequestHeaders) {
 		data.Headers = append(data.Headers, kv{Key: k, Value: v})
 	}
 	sort.Slice(data.Headers, func(i, j int) bool { return data.Headers[i].Key < data.Headers[j].Key })
