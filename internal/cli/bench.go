@@ -29,6 +29,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	out := fs.String("out", "bench-results", "directory for results.json, results.md and results.svg")
 	pprofAddr := fs.String("pprof", "", "start the server with --pprof on this address, to profile it during the run")
 	readCacheMB := fs.Int("read-cache-mb", -1, "start the server with --read-cache-mb (0 measures reads without the read cache; default: the server's)")
+	server := fs.String("server", "", "path of another pricebook binary to measure as the server (an older build, for before and after); this one seeds, drives and is the baseline")
 	stripeMock := fs.String("stripe-mock", "", "path of a stripe-mock binary: measure its POST /v1/products too, as a reference for create_product")
 	nondurable := fs.Bool("pg-nondurable", false, "run on a PostgreSQL server with fsync or synchronous_commit off (refused otherwise: the figures would not be of durable writes)")
 	webhook := fs.Bool("webhook", false, "before the scenarios, subscribe one webhook endpoint per bench tenant to every event, pointing at a receiver the benchmark runs (answers 204, counts deliveries)")
@@ -93,7 +94,11 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	if *readCacheMB >= 0 {
 		serveArgs = append(serveArgs, "--read-cache-mb", fmt.Sprint(*readCacheMB))
 	}
-	pb, err := bench.Start(exe, serveArgs, "/readyz")
+	serverExe := exe
+	if *server != "" {
+		serverExe = *server
+	}
+	pb, err := bench.Start(serverExe, serveArgs, "/readyz")
 	if err != nil {
 		return err
 	}
