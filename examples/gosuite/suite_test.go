@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -166,6 +165,6 @@ func TestREADMEShowsThisFile(t *testing.T) {
 	_, part, _ := strings.Cut(string(src), "// README-"+"begin\n")
 	part, _, _ = strings.Cut(part, "// README-"+"end\n")
 	if !strings.Contains(string(readme), strings.TrimSpace(part)) {
-		t.Error(fmt.Sprintf("README.md lacks the example of %s between its markers; copy it", "examples/gosuite/suite_test.go"))
+		t.Error("README.md lacks the example of examples/gosuite/suite_test.go between its markers; copy it")
 	}
 }
