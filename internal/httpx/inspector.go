@@ -43,7 +43,7 @@ type Inspected struct {
 	// The headers and the bodies (their first InspectBodyBytes) as they
 	// came: redacted when read (RedactHeaders, Body.Redacted), not on the
 	// request's path.
-	RequestHeaders http.Header
+	RequestHeaders    http.Header
 	Request, Response Body
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"time"
@@ -60,53 +61,27 @@ func (d *Dashboard) stream(w http.ResponseWriter, r *http.Request, s *store.Sess
 		p := head.Items[0].Position
 		f.After = &p
 	}
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, ": live tail\n\n")
-	rc.Flush()
-	rc.SetWriteDeadline(time.Time{})
-	poll := time.NewTicker(tailPoll)
-	defer poll.Stop()
-	quiet := time.Now()
-	for {
-		list, err := d.st.ListEvents(ctx, tn, f)
-		if err != nil {
-			return nil // the answer has begun; EventSource reconnects
-		}
-		for _, e := range list.Items {
-			c := changeOf(e)
-			data, _ := json.Marshal(tailEvent{ID: e.ID, Type: e.Type, ObjectID: e.ObjectID, Name: c.Name, When: c.When, Who: e.KeyID, Link: c.Link})
-			fmt.Fprintf(w, "event: change\ndata: %s\n\n", data)
-			p := e.Position
-			f.After = &p
-		}
-		if len(list.Items) > 0 || time.Since(quiet) > tailHeartbeat {
-			if len(list.Items) == 0 {
-				// A quiet moment: the session must still be live (signed
-				// out elsewhere, or its key revoked, ends the tail).
-				if _, err := d.st.GetSession(ctx, cookieValue(r, sessionCookie)); err != nil {
-					return nil
-				}
-				fmt.Fprint(w, ": heartbeat\n\n")
-			}
-			quiet = time.Now()
-			if rc.Flush() != nil {
-				return nil
-			}
-		}
-		if list.More {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-d.cfg.Done:
-			return nil
-		case <-poll.C:
-		}
+	alive := func() bool {
+		// A quiet moment: the session must still be live (signed out
+		// elsewhere, or its key revoked, ends the tail).
+		_, err := d.st.GetSession(ctx, cookieValue(r, sessionCookie))
+		return err == nil
 	}
+	return httpx.Stream{Hello: "live tail", Poll: tailPoll, Heartbeat: tailHeartbeat, Alive: alive, Done: d.cfg.Done}.
+		Serve(w, r, func(w io.Writer) (int, bool, error) {
+			list, err := d.st.ListEvents(ctx, tn, f)
+			if err != nil {
+				return 0, false, err
+			}
+			for _, e := range list.Items {
+				c := changeOf(e)
+				data, _ := json.Marshal(tailEvent{ID: e.ID, Type: e.Type, ObjectID: e.ObjectID, Name: c.Name, When: c.When, Who: e.KeyID, Link: c.Link})
+				fmt.Fprintf(w, "event: change\ndata: %s\n\n", data)
+				p := e.Position
+				f.After = &p
+			}
+			return len(list.Items), list.More, nil
+		})
 }
 
 type requestsData struct {

@@ -3,11 +3,13 @@ package pricebook
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/pricebook/pricebook/internal/api/face"
 	"github.com/pricebook/pricebook/internal/catalog"
+	"github.com/pricebook/pricebook/internal/httpx"
 )
 
 // Stream timing: how often the journal is read for new events, and how
@@ -48,49 +50,19 @@ func (a *API) streamEvents(w http.ResponseWriter, r *http.Request) error {
 			f.After = &p
 		}
 	}
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, ": stream of the change journal\n\n")
-	rc.Flush()
-	// A stream outlives the server's write timeout.
-	rc.SetWriteDeadline(time.Time{})
-	poll := time.NewTicker(streamPoll)
-	defer poll.Stop()
-	quiet := time.Now()
-	for {
-		list, err := a.store.ListEvents(ctx, face.Tenant(r), f)
-		if err != nil {
-			return nil // the answer has begun; the client reconnects with Last-Event-ID
-		}
-		for _, e := range list.Items {
-			data, _ := json.Marshal(eventResponse(e))
-			fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", encodeCursor(e.Position), e.Type, data)
-			p := e.Position
-			f.After = &p
-		}
-		if len(list.Items) > 0 {
-			quiet = time.Now()
-			if rc.Flush() != nil {
-				return nil
+	tn := face.Tenant(r)
+	return httpx.Stream{Hello: "stream of the change journal", Poll: streamPoll, Heartbeat: streamHeartbeat, Done: a.done}.
+		Serve(w, r, func(w io.Writer) (int, bool, error) {
+			list, err := a.store.ListEvents(ctx, tn, f)
+			if err != nil {
+				return 0, false, err
 			}
-		} else if time.Since(quiet) > streamHeartbeat {
-			fmt.Fprint(w, ": heartbeat\n\n")
-			quiet = time.Now()
-			if rc.Flush() != nil {
-				return nil
+			for _, e := range list.Items {
+				data, _ := json.Marshal(eventResponse(e))
+				fmt.Fprintf(w, "id: %s\nevent: %s\ndata: %s\n\n", encodeCursor(e.Position), e.Type, data)
+				p := e.Position
+				f.After = &p
 			}
-		}
-		if list.More {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-a.done:
-			return nil // the server is shutting down; the client resumes elsewhere
-		case <-poll.C:
-		}
-	}
+			return len(list.Items), list.More, nil
+		})
 }
