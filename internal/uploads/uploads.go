@@ -115,7 +115,9 @@ func (s *Service) verify(kind, token string) (string, error) {
 	if len(parts) != 4 || parts[0] != kind {
 		return "", errBadSignature
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[3])
+	// Strict: a signature with other padding bits is another string, so any
+	// change to the token is refused (the last character holds two of them).
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(parts[3])
 	if err != nil {
 		return "", errBadSignature
 	}
