@@ -28,18 +28,21 @@ type srvItem struct {
 	status      bool
 }
 
+// wireGroup is a collection group as the Dodo face answers it.
+type wireGroup struct {
+	GroupID   string  `json:"group_id"`
+	GroupName *string `json:"group_name"`
+	Status    bool    `json:"status"`
+	Products  []struct {
+		ID        string `json:"id"`
+		ProductID string `json:"product_id"`
+		Status    bool   `json:"status"`
+	} `json:"products"`
+}
+
 func (a *applier) readGroups(ctx context.Context, id string) ([]srvGroup, error) {
 	var w struct {
-		Groups []struct {
-			GroupID   string  `json:"group_id"`
-			GroupName *string `json:"group_name"`
-			Status    bool    `json:"status"`
-			Products  []struct {
-				ID        string `json:"id"`
-				ProductID string `json:"product_id"`
-				Status    bool   `json:"status"`
-			} `json:"products"`
-		} `json:"groups"`
+		Groups []wireGroup `json:"groups"`
 	}
 	if err := a.dodo.get(ctx, "/product-collections/"+url.PathEscape(id), &w); err != nil {
 		return nil, err

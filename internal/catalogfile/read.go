@@ -322,18 +322,9 @@ func ruleID(lp LocalizedPrice) string {
 func (s *state) readCollection(ctx context.Context, f *face, id string, archived bool) error {
 	var w struct {
 		Collection
-		ID      string `json:"id"`
-		BrandID string `json:"brand_id"`
-		Groups  []struct {
-			GroupID   string  `json:"group_id"`
-			GroupName *string `json:"group_name"`
-			Status    bool    `json:"status"`
-			Products  []struct {
-				ID        string `json:"id"`
-				ProductID string `json:"product_id"`
-				Status    bool   `json:"status"`
-			} `json:"products"`
-		} `json:"groups"`
+		ID      string      `json:"id"`
+		BrandID string      `json:"brand_id"`
+		Groups  []wireGroup `json:"groups"`
 	}
 	if err := f.get(ctx, "/product-collections/"+url.PathEscape(id), &w); err != nil {
 		return err
