@@ -69,7 +69,9 @@ func (s subscriber) wants(typ string) bool {
 // enqueueDeliveries inserts the delivery jobs of events (journal rows as
 // journal records them) through t, so that they commit exactly when the
 // events do. The tenants' endpoints are read once per flush, inside t:
-// they are what the batch's own writes left them.
+// they are what the batch's own writes left them. River's fast insert
+// returns nothing: the returning one converts every job's arguments, the
+// whole event, from JSONB back to JSON for rows nobody reads.
 func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any) error {
 	if t.d.jobs == nil {
 		return nil
@@ -100,7 +102,7 @@ func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any) error {
 	if len(params) == 0 {
 		return nil
 	}
-	if _, err := t.d.jobs.InsertManyTx(t.c(ctx), t.tx, params); err != nil {
+	if _, err := t.d.jobs.InsertManyFastTx(t.c(ctx), t.tx, params); err != nil {
 		return fmt.Errorf("store: enqueue webhook deliveries: %w", err)
 	}
 	return nil
@@ -222,7 +224,7 @@ func (s *Store) queueSend(ctx context.Context, tn catalog.Tenant, a DeliveryArgs
 			job.EndpointID = id
 			params = append(params, river.InsertManyParams{Args: job})
 		}
-		_, err := t.d.jobs.InsertManyTx(t.c(ctx), t.tx, params)
+		_, err := t.d.jobs.InsertManyFastTx(t.c(ctx), t.tx, params)
 		return err
 	})
 	return send, err
