@@ -68,6 +68,80 @@ type gatedConn struct {
 	conn driver.Conn
 	gate gate
 	inTx bool
+	// stmts are River's statements, prepared once per connection: River
+	// sends the same few dozen queries as text again and again, and
+	// SQLite parsing them (its completer's update once per job) was a
+	// sixth of a create's CPU with a webhook endpoint subscribed.
+	stmts map[string]*connStmt
+}
+
+// connStmt is a prepared statement of one connection; busy while rows
+// of it are open (a transaction may run the same query again meanwhile,
+// which then prepares a statement of its own).
+type connStmt struct {
+	st   sqliteStmt
+	busy bool
+}
+
+// The interfaces of modernc's statements the cache uses.
+type sqliteStmt interface {
+	driver.Stmt
+	driver.StmtExecContext
+	driver.StmtQueryContext
+}
+
+// maxConnStmts bounds a connection's statement cache; River's queries are
+// far fewer.
+const maxConnStmts = 200
+
+// stmt returns a prepared statement for query and the function that hands
+// it back once its result or rows are done with.
+func (c *gatedConn) stmt(ctx context.Context, s sqliteConn, query string) (sqliteStmt, func(), error) {
+	if cs, ok := c.stmts[query]; ok && !cs.busy {
+		cs.busy = true
+		return cs.st, func() { cs.busy = false }, nil
+	}
+	ds, err := s.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, ok := ds.(sqliteStmt)
+	if !ok {
+		ds.Close()
+		return nil, nil, errors.New("store: the SQLite driver's statement lacks an interface the cache needs")
+	}
+	if _, ok := c.stmts[query]; ok || len(c.stmts) >= maxConnStmts {
+		return st, func() { st.Close() }, nil // used once
+	}
+	if c.stmts == nil {
+		c.stmts = map[string]*connStmt{}
+	}
+	cs := &connStmt{st: st, busy: true}
+	c.stmts[query] = cs
+	return st, func() { cs.busy = false }, nil
+}
+
+func (c *gatedConn) exec(ctx context.Context, s sqliteConn, query string, args []driver.NamedValue) (driver.Result, error) {
+	st, done, err := c.stmt(ctx, s, query)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return st.ExecContext(ctx, args)
+}
+
+// query runs query; the statement is handed back when the rows close.
+func (c *gatedConn) query(ctx context.Context, s sqliteConn, query string, args []driver.NamedValue, unlock func()) (driver.Rows, error) {
+	st, done, err := c.stmt(ctx, s, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args)
+	if err != nil {
+		done()
+		return nil, err
+	}
+	return &gatedRows{Rows: rows, unlock: sync.OnceFunc(func() { done(); unlock() })}, nil
 }
 
 func (c *gatedConn) sqlite() (sqliteConn, error) {
@@ -79,7 +153,14 @@ func (c *gatedConn) sqlite() (sqliteConn, error) {
 }
 
 func (c *gatedConn) Prepare(query string) (driver.Stmt, error) { return c.conn.Prepare(query) }
-func (c *gatedConn) Close() error                              { return c.conn.Close() }
+
+func (c *gatedConn) Close() error {
+	for _, cs := range c.stmts {
+		cs.st.Close()
+	}
+	c.stmts = nil
+	return c.conn.Close()
+}
 func (c *gatedConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
@@ -115,13 +196,13 @@ func (c *gatedConn) ExecContext(ctx context.Context, query string, args []driver
 		return nil, err
 	}
 	if c.inTx {
-		return s.ExecContext(ctx, query, args)
+		return c.exec(ctx, s, query, args)
 	}
 	if err := c.gate.lock(ctx); err != nil {
 		return nil, err
 	}
 	defer c.gate.unlock()
-	return s.ExecContext(ctx, query, args)
+	return c.exec(ctx, s, query, args)
 }
 
 func (c *gatedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -130,17 +211,16 @@ func (c *gatedConn) QueryContext(ctx context.Context, query string, args []drive
 		return nil, err
 	}
 	if c.inTx {
-		return s.QueryContext(ctx, query, args)
+		return c.query(ctx, s, query, args, func() {})
 	}
 	if err := c.gate.lock(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := s.QueryContext(ctx, query, args)
+	rows, err := c.query(ctx, s, query, args, c.gate.unlock)
 	if err != nil {
 		c.gate.unlock()
-		return nil, err
 	}
-	return &gatedRows{Rows: rows, unlock: sync.OnceFunc(c.gate.unlock)}, nil
+	return rows, err
 }
 
 // ResetSession and IsValid let database/sql keep or drop the connection
@@ -175,7 +255,8 @@ func (t *gatedTx) end(fn func() error) error {
 }
 
 // gatedRows holds the gate until the rows of a statement outside a
-// transaction are closed: the statement runs until then.
+// transaction are closed (the statement runs until then), and the
+// statement until then in any case.
 type gatedRows struct {
 	driver.Rows
 	unlock func()
