@@ -78,19 +78,26 @@ func (r *Report) Table(w io.Writer) {
 		tw.Flush()
 	}
 	if len(r.Storage) > 0 {
-		fmt.Fprintf(w, "\nBare pgx over the same connections (the storage ceiling; PostgreSQL with fsync %s, synchronous_commit %s, full_page_writes %s), and Pricebook against it:\n\n",
+		fmt.Fprintf(w, "\nPostgreSQL's own ceilings (fsync %s, synchronous_commit %s, full_page_writes %s), and Pricebook against them: bare pgx over the same "+
+			"connection count, no HTTP at all; and a bare net/http server doing one bare pgx statement a request (`bench-baseline --pgx`), over the same HTTP connections:\n\n",
 			r.PGSettings["fsync"], r.PGSettings["synchronous_commit"], r.PGSettings["full_page_writes"])
 		tw := tabwriter.NewWriter(w, 0, 4, 1, ' ', tabwriter.Debug)
-		fmt.Fprintln(tw, "| pgx operation\t req/s\t p99 ms\t Pricebook scenario\t its req/s\t ratio\t")
-		fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t")
+		fmt.Fprintln(tw, "| pgx operation\t bare pgx req/s\t p99 ms\t HTTP + pgx req/s\t p99 ms\t Pricebook scenario\t its req/s\t p99 ms\t ratio to pgx\t ratio to HTTP + pgx\t")
+		fmt.Fprintln(tw, "|---\t---\t---\t---\t---\t---\t---\t---\t---\t---\t")
 		for _, op := range [][2]string{{"insert", "create_product"}, {"select", "get_product"}} {
 			st, ok := r.Storage[op[0]]
 			if !ok {
 				continue
 			}
+			web := r.Storage["http_"+op[0]]
 			for _, s := range r.Scenarios {
 				if s.Name == op[1] && st.RPS > 0 {
-					fmt.Fprintf(tw, "| %s\t %.0f\t %.2f\t %s\t %.0f\t %.2f\t\n", op[0], st.RPS, st.P99, s.Name, s.Pricebook.RPS, s.Pricebook.RPS/st.RPS)
+					webRatio := "-"
+					if web.RPS > 0 {
+						webRatio = fmt.Sprintf("%.2f", s.Pricebook.RPS/web.RPS)
+					}
+					fmt.Fprintf(tw, "| %s\t %.0f\t %.2f\t %.0f\t %.2f\t %s\t %.0f\t %.2f\t %.2f\t %s\t\n", op[0], st.RPS, st.P99, web.RPS, web.P99,
+						s.Name, s.Pricebook.RPS, s.Pricebook.P99, s.Pricebook.RPS/st.RPS, webRatio)
 				}
 			}
 		}

@@ -163,7 +163,18 @@ func (e *env) bench(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("pgx baseline: %w", err)
 		}
-		rep.Storage = map[string]bench.Result{"insert": ins, "select": sel}
+		fmt.Fprintf(e.stderr, "bare HTTP server with pgx ...\n")
+		var create bench.Next
+		for _, s := range bench.Scenarios(fx, *conns) {
+			if s.Name == "create_product" {
+				create = s.Next
+			}
+		}
+		hins, hsel, err := bench.PgxHTTPBaseline(ctx, exe, *db, *conns, *duration, create)
+		if err != nil {
+			return fmt.Errorf("HTTP and pgx baseline: %w", err)
+		}
+		rep.Storage = map[string]bench.Result{"insert": ins, "select": sel, "http_insert": hins, "http_select": hsel}
 		rep.PGSettings = pgSettings
 	}
 	if *scenarios == "all" || strings.Contains(","+*scenarios+",", ",walk_products_100,") {
@@ -242,14 +253,24 @@ func seedProduct(id string, i int) *catalog.Product {
 func (e *env) benchBaseline(ctx context.Context, args []string) error {
 	fs := e.flags("bench-baseline")
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	pgx := fs.String("pgx", "", "a PostgreSQL URL: serve the baseline with storage (bench.PgxHandler) instead of the bare one")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	h := bench.BaselineHandler()
+	if *pgx != "" {
+		var release func()
+		var err error
+		if h, release, err = bench.PgxHandler(ctx, *pgx); err != nil {
+			return err
+		}
+		defer release()
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: bench.BaselineHandler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(e.stderr, "baseline: listening on http://%s\n", ln.Addr())
 	go func() { <-ctx.Done(); srv.Close() }()
 	if err := srv.Serve(ln); err != http.ErrServerClosed {
