@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -68,29 +69,17 @@ func (s subscriber) wants(typ string) bool {
 
 // enqueueDeliveries inserts the delivery jobs of events (journal rows as
 // journal records them) through t, so that they commit exactly when the
-// events do. The tenants' endpoints are read once per flush, inside t:
-// they are what the batch's own writes left them. River's fast insert
-// returns nothing: the returning one converts every job's arguments, the
-// whole event, from JSONB back to JSON for rows nobody reads.
-func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any) error {
-	if t.d.jobs == nil {
-		return nil
-	}
-	type tenant struct{ business, mode string }
-	subs := map[tenant][]subscriber{}
+// events do, to the endpoints subs names for each tenant (subscribersOf,
+// read inside t: what the batch's own writes left them). River's fast
+// insert returns nothing: the returning one converts every job's
+// arguments, the whole event, from JSONB back to JSON for rows nobody
+// reads.
+func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any, subs map[tenantKey][]subscriber) error {
 	var params []river.InsertManyParams
 	for _, row := range events {
-		tn := tenant{row[1].(string), row[2].(string)}
-		list, ok := subs[tn]
-		if !ok {
-			var err error
-			if list, err = t.subscribers(ctx, tn.business, tn.mode); err != nil {
-				return fmt.Errorf("store: webhook endpoints: %w", err)
-			}
-			subs[tn] = list
-		}
+		tn := tenantKey{row[1].(string), row[2].(string)}
 		typ := row[3].(string)
-		for _, s := range list {
+		for _, s := range subs[tn] {
 			if !s.wants(typ) {
 				continue
 			}
@@ -108,31 +97,65 @@ func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any) error {
 	return nil
 }
 
-func (t *tx) subscribers(ctx context.Context, business, mode string) ([]subscriber, error) {
-	rows, err := t.query(ctx, `SELECT id, filter_types FROM webhook_endpoints
-		WHERE business_id = ? AND mode = ? AND deleted_at IS NULL AND disabled = ?`, business, mode, false)
+// subscribersOf reads the enabled endpoints of the tenants of events in
+// one query, after prefix (with its args): the journal's own INSERT as a
+// common table expression on PostgreSQL, which saves a round trip.
+func (t *tx) subscribersOf(ctx context.Context, events [][]any, prefix string, args []any) (map[tenantKey][]subscriber, error) {
+	out := map[tenantKey][]subscriber{}
+	if len(events) == 0 {
+		return out, nil
+	}
+	seen := map[tenantKey]bool{}
+	var in []string
+	for _, row := range events {
+		tn := tenantKey{row[1].(string), row[2].(string)}
+		if !seen[tn] {
+			seen[tn] = true
+			in = append(in, "(?, ?)")
+			args = append(args, tn.business, tn.mode)
+		}
+	}
+	rows, err := t.query(ctx, prefix+`SELECT business_id, mode, id, filter_types FROM webhook_endpoints
+		WHERE (business_id, mode) IN (`+strings.Join(in, ", ")+`) AND deleted_at IS NULL AND disabled = ?`, append(args, false)...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: webhook endpoints: %w", err)
 	}
 	defer rows.Close()
-	var out []subscriber
 	for rows.Next() {
+		var tn tenantKey
 		var s subscriber
 		var filter sql.NullString
-		if err := rows.Scan(&s.id, &filter); err != nil {
+		if err := rows.Scan(&tn.business, &tn.mode, &s.id, &filter); err != nil {
 			return nil, err
 		}
-		if filter.Valid {
-			if err := json.Unmarshal([]byte(filter.String), &s.types); err != nil {
-				return nil, err
-			}
-			if s.types == nil {
-				s.types = []string{}
-			}
+		if s.types, err = filterTypes(filter); err != nil {
+			return nil, err
 		}
-		out = append(out, s)
+		out[tn] = append(out[tn], s)
 	}
 	return out, rows.Err()
+}
+
+// filterTypes decodes an endpoint's filter_types column: nil for every
+// type (NULL), else the list (empty: none).
+func filterTypes(filter sql.NullString) ([]string, error) {
+	if !filter.Valid {
+		return nil, nil
+	}
+	var types []string
+	if err := json.Unmarshal([]byte(filter.String), &types); err != nil {
+		return nil, err
+	}
+	if types == nil {
+		types = []string{}
+	}
+	return types, nil
+}
+
+// subscribers reads one tenant's enabled endpoints.
+func (t *tx) subscribers(ctx context.Context, business, mode string) ([]subscriber, error) {
+	subs, err := t.subscribersOf(ctx, [][]any{{"", business, mode}}, "", nil)
+	return subs[tenantKey{business, mode}], err
 }
 
 // ResendEvent queues one of the tenant's journal events again: to the

@@ -111,13 +111,12 @@ const eventsPerInsert = 200
 // order they were recorded, just before t commits: a batch of writes
 // costs a statement per few hundred events instead of one per event. A use
 // case that fails has its rows dropped with its savepoint (writer.go,
-// unit.go), so only committed writes leave events.
+// unit.go), so only committed writes leave events. The deliveries' jobs
+// go in the same transaction (delivery.go); on PostgreSQL the last
+// INSERT also reads the endpoints subscribed, in the same round trip.
 func (t *tx) flushEvents(ctx context.Context) error {
-	// The deliveries' jobs, in the same transaction (delivery.go).
-	if err := t.enqueueDeliveries(ctx, t.events); err != nil {
-		return err
-	}
 	// The rows stay in t.events for retireReads, after the commit.
+	var subs map[tenantKey][]subscriber
 	for rest := t.events; len(rest) > 0; rest = rest[min(len(rest), eventsPerInsert):] {
 		n := min(len(rest), eventsPerInsert)
 		args := make([]any, 0, n*12)
@@ -126,11 +125,27 @@ func (t *tx) flushEvents(ctx context.Context) error {
 		}
 		q := "INSERT INTO events (id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, test_clock, created_at, data) VALUES " +
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+		if n == len(rest) && t.d.jobs != nil && t.d.engine == Postgres {
+			var err error
+			if subs, err = t.subscribersOf(ctx, t.events, "WITH journal AS ("+q+") ", args); err != nil {
+				return err
+			}
+			break
+		}
 		if _, err := t.exec(ctx, q, args...); err != nil {
 			return err
 		}
 	}
-	return nil
+	if t.d.jobs == nil {
+		return nil
+	}
+	if subs == nil {
+		var err error
+		if subs, err = t.subscribersOf(ctx, t.events, "", nil); err != nil {
+			return err
+		}
+	}
+	return t.enqueueDeliveries(ctx, t.events, subs)
 }
 
 const eventColumns = "position, txid, id, business_id, mode, type, object_kind, object_id, detail, key_id, request_id, test_clock, created_at, data"

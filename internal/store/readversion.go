@@ -51,6 +51,7 @@ func (v *readVersions) objectSlot(tn tenantKey, id string) uint64 {
 	return maphash.String(v.seed, tn.business+"\x00"+tn.mode+"\x00"+id) % objectSlots
 }
 
+// tenantKey is a tenant as journal rows name it.
 type tenantKey struct{ business, mode string }
 
 // change moves the versions a journaled change (or, with kind "", a
