@@ -80,6 +80,7 @@ type db struct {
 	riverPool *sql.DB
 	riverDrv  riverdriver.Driver[*sql.Tx]
 	jobs      *river.Client[*sql.Tx]
+	sent      sentDocs
 
 	// obs hears of commits and pool waits (metrics).
 	obs Observer
@@ -347,6 +348,8 @@ type tx struct {
 	events [][]any
 	// emptied are the partitions its use cases reset (reset.go).
 	emptied []catalog.Tenant
+	// sent indexes the events given delivery jobs (delivery.go).
+	sent []int
 }
 
 func (t *tx) c(ctx context.Context) context.Context {
@@ -467,6 +470,7 @@ func (d *db) write(ctx context.Context, fn func(context.Context, *tx) error) err
 	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	t.rememberSent()
 	return nil
 }
 

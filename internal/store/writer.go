@@ -189,6 +189,9 @@ func (d *db) commitBatch(batch []*writeReq) {
 		err := sqlTx.Commit()
 		d.obs.WriteBatch(ran, time.Since(began))
 		t.retireReads()
+		if err == nil {
+			t.rememberSent() // still holding the gate: before River can fetch the jobs
+		}
 		if err != nil {
 			for i := range errs {
 				if errs[i] == nil {

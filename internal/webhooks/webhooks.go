@@ -203,16 +203,28 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[store.DeliveryArgs]) e
 			return river.JobSnooze(wait) // waiting is no attempt
 		}
 	}
+	d := &catalog.WebhookDelivery{EndpointID: ep.ID, EventID: a.EventID, EventType: a.Type, Attempt: job.Attempt}
+	data, err := w.st.DeliveryData(ctx, a)
+	if catalog.ErrorKind(err) == catalog.KindNotFound {
+		// Pruned from the journal before it was sent: logged, not retried.
+		d.Error = "the event is no longer in the journal (its retention ended first)"
+		if err := w.st.RecordWebhookDelivery(context.WithoutCancel(ctx), tn, d); err != nil {
+			w.cfg.Log.Error("webhook delivery log", "err", err)
+		}
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
 	body, err := json.Marshal(struct {
 		BusinessID string          `json:"business_id"`
 		Type       string          `json:"type"`
 		Timestamp  string          `json:"timestamp"`
 		Data       json.RawMessage `json:"data"`
-	}{a.BusinessID, a.Type, a.Timestamp.UTC().Format(time.RFC3339), a.Data})
+	}{a.BusinessID, a.Type, a.Timestamp.UTC().Format(time.RFC3339), data})
 	if err != nil {
 		return err
 	}
-	d := &catalog.WebhookDelivery{EndpointID: ep.ID, EventID: a.EventID, EventType: a.Type, Attempt: job.Attempt}
 	began := time.Now()
 	sendErr := w.send(ctx, w.client[tn.Mode], ep, a.EventID, body, d)
 	if w.cfg.Observe != nil {
