@@ -45,8 +45,8 @@ type DeliveryArgs struct {
 }
 
 // DeliveryData returns the document a delivery sends: its own Data, or
-// its event's from the journal. NotFound when the journal no longer
-// holds the event (pruned).
+// its event's, from sentDocs or else the journal. NotFound when the
+// journal no longer holds the event (pruned).
 func (s *Store) DeliveryData(ctx context.Context, a DeliveryArgs) (json.RawMessage, error) {
 	if a.Data != nil {
 		return a.Data, nil
@@ -54,13 +54,8 @@ func (s *Store) DeliveryData(ctx context.Context, a DeliveryArgs) (json.RawMessa
 	if data, ok := s.db.sent.get(a.BusinessID, a.Mode, a.EventID); ok {
 		return json.RawMessage(data), nil
 	}
-	var data string
-	err := s.db.queryRow(ctx, "SELECT data FROM events WHERE id = ? AND business_id = ? AND mode = ?",
-		a.EventID, a.BusinessID, a.Mode).Scan(&data)
-	if isNoRows(err) {
-		return nil, catalog.NotFound("Event", a.EventID)
-	}
-	return json.RawMessage(data), wrap("DeliveryData", err)
+	e, err := s.GetEvent(ctx, catalog.Tenant{BusinessID: a.BusinessID, Mode: catalog.Mode(a.Mode)}, a.EventID)
+	return e.Data, err
 }
 
 // Kind names the job kind to River.
@@ -99,9 +94,10 @@ func (s subscriber) wants(typ string) bool {
 // reads.
 func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any, subs map[tenantKey][]subscriber) error {
 	var params []river.InsertManyParams
-	for _, row := range events {
+	for i, row := range events {
 		tn := tenantKey{row[1].(string), row[2].(string)}
 		typ := row[3].(string)
+		before := len(params)
 		for _, s := range subs[tn] {
 			if !s.wants(typ) {
 				continue
@@ -109,14 +105,12 @@ func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any, subs map[ten
 			params = append(params, river.InsertManyParams{Args: DeliveryArgs{EndpointID: s.id, EventID: row[0].(string),
 				BusinessID: tn.business, Mode: tn.mode, Type: typ, Timestamp: fromMicros(row[10].(int64))}})
 		}
+		if len(params) > before {
+			t.sent = append(t.sent, i)
+		}
 	}
 	if len(params) == 0 {
 		return nil
-	}
-	for i, row := range events {
-		if subs[tenantKey{row[1].(string), row[2].(string)}] != nil {
-			t.sent = append(t.sent, i)
-		}
 	}
 	if _, err := t.d.jobs.InsertManyFastTx(t.c(ctx), t.tx, params); err != nil {
 		return fmt.Errorf("store: enqueue webhook deliveries: %w", err)
@@ -124,23 +118,32 @@ func (t *tx) enqueueDeliveries(ctx context.Context, events [][]any, subs map[ten
 	return nil
 }
 
-// subscribersOf reads the enabled endpoints of the tenants of events in
-// one query, after prefix (with its args): the journal's own INSERT as a
-// common table expression on PostgreSQL, which saves a round trip.
-func (t *tx) subscribersOf(ctx context.Context, events [][]any, prefix string, args []any) (map[tenantKey][]subscriber, error) {
-	out := map[tenantKey][]subscriber{}
-	if len(events) == 0 {
-		return out, nil
-	}
+// tenantsOf returns the tenants of events (journal rows), each once.
+func tenantsOf(events [][]any) []tenantKey {
 	seen := map[tenantKey]bool{}
-	var in []string
+	var out []tenantKey
 	for _, row := range events {
 		tn := tenantKey{row[1].(string), row[2].(string)}
 		if !seen[tn] {
 			seen[tn] = true
-			in = append(in, "(?, ?)")
-			args = append(args, tn.business, tn.mode)
+			out = append(out, tn)
 		}
+	}
+	return out
+}
+
+// subscribersOf reads the enabled endpoints of tenants in one query, after
+// prefix (with its args): the journal's own INSERT as a common table
+// expression on PostgreSQL, which saves a round trip.
+func (t *tx) subscribersOf(ctx context.Context, tenants []tenantKey, prefix string, args []any) (map[tenantKey][]subscriber, error) {
+	out := map[tenantKey][]subscriber{}
+	if len(tenants) == 0 {
+		return out, nil
+	}
+	in := make([]string, len(tenants))
+	for i, tn := range tenants {
+		in[i] = "(?, ?)"
+		args = append(args, tn.business, tn.mode)
 	}
 	rows, err := t.query(ctx, prefix+`SELECT business_id, mode, id, filter_types FROM webhook_endpoints
 		WHERE (business_id, mode) IN (`+strings.Join(in, ", ")+`) AND deleted_at IS NULL AND disabled = ?`, append(args, false)...)
@@ -181,7 +184,7 @@ func filterTypes(filter sql.NullString) ([]string, error) {
 
 // subscribers reads one tenant's enabled endpoints.
 func (t *tx) subscribers(ctx context.Context, business, mode string) ([]subscriber, error) {
-	subs, err := t.subscribersOf(ctx, [][]any{{"", business, mode}}, "", nil)
+	subs, err := t.subscribersOf(ctx, []tenantKey{{business, mode}}, "", nil)
 	return subs[tenantKey{business, mode}], err
 }
 

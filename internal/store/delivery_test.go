@@ -46,3 +46,41 @@ func TestWebhookDeliveryLog(t *testing.T) {
 		}
 	})
 }
+
+// TestDeliveryDataReadsTheJournal: a delivery job that names its event
+// sends the event's document as the journal holds it; one that carries
+// its data (a test event) sends that; an event the journal no longer
+// holds, or another partition's, is NotFound, which the worker logs as
+// not sent.
+func TestDeliveryDataReadsTheJournal(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		tn, other := storetest.Tenant(t, st), storetest.Tenant(t, st)
+		if err := st.CreateProduct(ctx, tn, oneTime("Journaled", 100)); err != nil {
+			t.Fatal(err)
+		}
+		list, err := st.ListEvents(ctx, tn, catalog.EventFilter{Limit: 1})
+		if err != nil || len(list.Items) != 1 {
+			t.Fatalf("events: %v, %v", list.Items, err)
+		}
+		e := list.Items[0]
+		a := store.DeliveryArgs{EventID: e.ID, BusinessID: tn.BusinessID, Mode: string(tn.Mode), Type: e.Type}
+		got, err := st.DeliveryData(ctx, a)
+		if err != nil || string(got) != string(e.Data) {
+			t.Fatalf("DeliveryData = %s, %v; want the event's document %s", got, err, e.Data)
+		}
+		carried := a
+		carried.Data = []byte(`{"message":"test"}`)
+		if got, err := st.DeliveryData(ctx, carried); err != nil || string(got) != `{"message":"test"}` {
+			t.Fatalf("carried data: %s, %v", got, err)
+		}
+		for name, miss := range map[string]store.DeliveryArgs{
+			"pruned":          {EventID: "evt_gone", BusinessID: tn.BusinessID, Mode: string(tn.Mode)},
+			"other partition": {EventID: e.ID, BusinessID: other.BusinessID, Mode: string(other.Mode)},
+		} {
+			if _, err := st.DeliveryData(ctx, miss); catalog.ErrorKind(err) != catalog.KindNotFound {
+				t.Errorf("%s: err %v, want NotFound", name, err)
+			}
+		}
+	})
+}

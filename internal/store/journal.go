@@ -127,7 +127,7 @@ func (t *tx) flushEvents(ctx context.Context) error {
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 		if n == len(rest) && t.d.jobs != nil && t.d.engine == Postgres {
 			var err error
-			if subs, err = t.subscribersOf(ctx, t.events, "WITH journal AS ("+q+") ", args); err != nil {
+			if subs, err = t.subscribersOf(ctx, tenantsOf(t.events), "WITH journal AS ("+q+") ", args); err != nil {
 				return err
 			}
 			break
@@ -141,7 +141,7 @@ func (t *tx) flushEvents(ctx context.Context) error {
 	}
 	if subs == nil {
 		var err error
-		if subs, err = t.subscribersOf(ctx, t.events, "", nil); err != nil {
+		if subs, err = t.subscribersOf(ctx, tenantsOf(t.events), "", nil); err != nil {
 			return err
 		}
 	}

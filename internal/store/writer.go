@@ -191,8 +191,7 @@ func (d *db) commitBatch(batch []*writeReq) {
 		t.retireReads()
 		if err == nil {
 			t.rememberSent() // still holding the gate: before River can fetch the jobs
-		}
-		if err != nil {
+		} else {
 			for i := range errs {
 				if errs[i] == nil {
 					errs[i] = fmt.Errorf("store: commit: %w", err)
