@@ -71,7 +71,10 @@ func TestCancelledWriteIsNotApplied(t *testing.T) {
 // TestWALStaysBounded: checkpoints run beside the writer, and under a
 // steady write load a passive checkpoint never catches up on its own; the
 // WAL must still start over instead of growing with every write (about
-// 4 KiB a product: 15k products would make a WAL of 60 MB).
+// 4 KiB a product: 15k products would make a WAL of 60 MB), and how far it
+// grows must not depend on how fast the writer is (a fixed pause between
+// checkpoints let it reach 26 MB here; paced, it stays near restartFrames'
+// 8 MB).
 func TestWALStaysBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 15k products")
@@ -99,7 +102,7 @@ func TestWALStaysBounded(t *testing.T) {
 	for {
 		select {
 		case <-done:
-			if largest > 24<<20 {
+			if largest > 16<<20 {
 				t.Errorf("the WAL grew to %d MB under a steady write load", largest>>20)
 			}
 			t.Logf("largest WAL: %.1f MB", float64(largest)/(1<<20))
