@@ -62,6 +62,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 			return err
 		})
 	webhookTimeout := fs.Duration("webhook-timeout", webhooks.DefaultTimeout, "how long a webhook delivery attempt waits for the endpoint's answer (Dodo's: 15s); an attempt cut off by a crash is retried about this plus 15 to 45 s later")
+	webhookWorkers := fs.Int("webhook-workers", webhooks.DefaultWorkers, "how many webhook delivery attempts this server makes at once; 0: it sends none and only queues them, for other servers over the same PostgreSQL (or a later start) to send")
 	retention := fs.Duration("journal-retention", 0, "delete journal events and webhook delivery attempts older than this, in the background (0 = keep everything)")
 	publicURL := fs.String("public-url", "", "the base URL clients reach this server at, for the URLs it hands out (short links, uploads, images), e.g. https://pricebook.example.com (default http://<listen address>)")
 	blobs := fs.String("blobs", "", "where uploaded images and files live: s3://bucket?endpoint=...&region=...&use_path_style=true, file:///dir or mem:// (default: <db>.blobs beside a SQLite file; memory for :memory:; ./pricebook.blobs for PostgreSQL)")
@@ -69,6 +70,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	seed := fs.String("seed", "", "apply this catalog file (pricebook catalog) to a test-mode partition at start: the key the file fixes (made when absent), else the first business's; a reset of that partition restores it")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *webhookWorkers < 0 {
+		return fmt.Errorf("--webhook-workers must be 0 or more, not %d", *webhookWorkers)
 	}
 	if *webhookTimeout <= 0 {
 		return fmt.Errorf("--webhook-timeout must be positive, not %v", *webhookTimeout)
@@ -154,17 +158,22 @@ Or open the dashboard, %s%s, and sign in with the key.
 	// Webhook deliveries, on River, beside the request path. Started on a
 	// context shutdown does not cancel: Stop below lets the attempts
 	// running finish once the HTTP server has drained.
-	jobs, err := webhooks.Start(context.WithoutCancel(ctx), st, webhooks.Config{Schedule: schedule, PrivateURLs: privateURLs,
-		Timeout: *webhookTimeout, Log: logger, Observe: m.Delivery})
-	if err != nil {
-		ln.Close()
-		return fmt.Errorf("webhook deliveries: %w", err)
-	}
-	stopJobs := func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := jobs.Stop(stopCtx); err != nil {
-			logger.Warn("webhook deliveries: stop", "err", err)
+	stopJobs := func() {}
+	if *webhookWorkers == 0 {
+		logger.Warn("this server sends no webhook deliveries (--webhook-workers 0): it queues them for a server that does")
+	} else {
+		jobs, err := webhooks.Start(context.WithoutCancel(ctx), st, webhooks.Config{Schedule: schedule, PrivateURLs: privateURLs,
+			Timeout: *webhookTimeout, Workers: *webhookWorkers, Log: logger, Observe: m.Delivery})
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("webhook deliveries: %w", err)
+		}
+		stopJobs = func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := jobs.Stop(stopCtx); err != nil {
+				logger.Warn("webhook deliveries: stop", "err", err)
+			}
 		}
 	}
 

@@ -56,12 +56,15 @@ type Config struct {
 	Schedule    []time.Duration // DefaultSchedule when empty
 	PrivateURLs catalog.PrivateURLs
 	Timeout     time.Duration // per attempt; DefaultTimeout when zero
-	Workers     int           // concurrent deliveries; 20 when zero
+	Workers     int           // concurrent deliveries; DefaultWorkers when zero
 	Log         *slog.Logger
 	// Observe, when set, hears of each attempt: whether it succeeded and
 	// how long after its event it began (metrics).
 	Observe func(ok bool, lag time.Duration)
 }
+
+// DefaultWorkers is how many deliveries one server attempts at once.
+const DefaultWorkers = 20
 
 // DefaultTimeout is Dodo's: an attempt that has no answer after 15 s failed.
 const DefaultTimeout = 15 * time.Second
@@ -93,7 +96,7 @@ func Start(ctx context.Context, st *store.Store, cfg Config) (*river.Client[*sql
 		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.Workers == 0 {
-		cfg.Workers = 20
+		cfg.Workers = DefaultWorkers
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
