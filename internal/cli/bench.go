@@ -32,6 +32,7 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	server := fs.String("server", "", "path of another pricebook binary to measure as the server (an older build, for before and after); this one seeds, drives and is the baseline")
 	stripeMock := fs.String("stripe-mock", "", "path of a stripe-mock binary: measure its POST /v1/products too, as a reference for create_product")
 	nondurable := fs.Bool("pg-nondurable", false, "run on a PostgreSQL server with fsync or synchronous_commit off (refused otherwise: the figures would not be of durable writes)")
+	webhookWorkers := fs.Int("webhook-workers", -1, "start the server with --webhook-workers (0 with --webhook: deliveries are queued but not sent, measuring the outbox on the write path alone; default: the server's)")
 	webhook := fs.Bool("webhook", false, "before the scenarios, subscribe one webhook endpoint per bench tenant to every event, pointing at a receiver the benchmark runs (answers 204, counts deliveries)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -93,6 +94,9 @@ func (e *env) bench(ctx context.Context, args []string) error {
 	}
 	if *readCacheMB >= 0 {
 		serveArgs = append(serveArgs, "--read-cache-mb", fmt.Sprint(*readCacheMB))
+	}
+	if *webhookWorkers >= 0 {
+		serveArgs = append(serveArgs, "--webhook-workers", fmt.Sprint(*webhookWorkers))
 	}
 	serverExe := exe
 	if *server != "" {

@@ -52,6 +52,15 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	return nil
 }
 
+// WriteDocument answers with doc, a JSON document json.Marshal encoded,
+// byte for byte as WriteJSON would have sent the value.
+func WriteDocument(w http.ResponseWriter, status int, doc json.RawMessage) {
+	body := make([]byte, len(doc)+1)
+	copy(body, doc)
+	body[len(doc)] = '\n' // what json.Encoder adds
+	writeBody(w, status, body)
+}
+
 // encodeJSON returns v encoded as WriteJSON sends it, in a slice of its own.
 func encodeJSON(v any) ([]byte, error) {
 	buf := bufPool.Get().(*bytes.Buffer)

@@ -57,6 +57,42 @@ func actorOf(ctx context.Context) Actor {
 	return a
 }
 
+// Documents keeps the journal documents of one request's writes, for a
+// face whose answer is the document its write journaled: it sends those
+// bytes instead of rendering the object a second time.
+type Documents struct {
+	m map[string]json.RawMessage
+}
+
+type documentsKey struct{}
+
+// WithDocuments returns ctx keeping the journal documents of the writes
+// made with it in the returned Documents, readable once they returned.
+func WithDocuments(ctx context.Context) (context.Context, *Documents) {
+	d := &Documents{}
+	return context.WithValue(ctx, documentsKey{}, d), d
+}
+
+// Get returns the document the last event about the object journaled.
+func (d *Documents) Get(kind, id string) (json.RawMessage, bool) {
+	doc, ok := d.m[kind+" "+id]
+	return doc, ok
+}
+
+// keepDocument records an event's document, when ctx asks for them. The writer
+// calls it before the request's write returns, which orders it before
+// Get.
+func keepDocument(ctx context.Context, ch catalog.Change, data json.RawMessage) {
+	d, _ := ctx.Value(documentsKey{}).(*Documents)
+	if d == nil {
+		return
+	}
+	if d.m == nil {
+		d.m = map[string]json.RawMessage{}
+	}
+	d.m[ch.Kind+" "+ch.ID] = data
+}
+
 // renderChange renders the object ch is about through its face's
 // renderer.
 func (s *Store) renderChange(ctx context.Context, tn catalog.Tenant, ch catalog.Change) (json.RawMessage, error) {
@@ -97,6 +133,7 @@ func (s *Store) journal(ctx context.Context, t *tx, tn catalog.Tenant, ch catalo
 			return err
 		}
 	}
+	keepDocument(ctx, ch, data)
 	a, clock := actorOf(ctx), s.clockOf(ctx, tn)
 	t.events = append(t.events, []any{s.NewID("evt_"), tn.BusinessID, string(tn.Mode), ch.Type, ch.Kind, ch.ID, ch.Detail,
 		a.KeyID, a.RequestID, clock.Test, micros(clock.Now), string(data)})

@@ -43,3 +43,37 @@ func TestJournalHoldsTheRenderedObject(t *testing.T) {
 		}
 	})
 }
+
+// TestCreateAnswersWithTheJournaledProduct: a created product is answered
+// with the document its event journaled, byte for byte what a GET answers
+// right after, for a product that refers to nothing (rendered before the
+// write) and one with an addon (rendered inside it).
+func TestCreateAnswersWithTheJournaledProduct(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		key := h.keys["a"]
+		addon := h.do("POST", "/addons", key, `{"name":"Seat","price":1,"currency":"USD","tax_category":"saas"}`)
+		if addon.status != 200 {
+			t.Fatalf("addon: %d %s", addon.status, addon.body)
+		}
+		withAddon := `{"name":"With addon","price":{"type":"recurring_price","currency":"USD","price":100,"payment_frequency_count":1,"payment_frequency_interval":"Month","subscription_period_count":1,"subscription_period_interval":"Year"},"tax_category":"saas","addons":["` +
+			addon.json(t)["id"].(string) + `"]}`
+		for name, body := range map[string]string{"no references": oneTimeBody, "an addon": withAddon} {
+			created := h.do("POST", "/products", key, body)
+			if created.status != 200 {
+				t.Fatalf("%s: create %d %s", name, created.status, created.body)
+			}
+			m := created.json(t)
+			id := m["product_id"].(string)
+			got := h.do("GET", "/products/"+id, key, "")
+			if string(created.body) != string(got.body) {
+				t.Errorf("%s: create answered\n%s\nGET answers\n%s", name, created.body, got.body)
+			}
+			list, err := st.ListEvents(context.Background(), catalog.Tenant{BusinessID: m["business_id"].(string), Mode: catalog.ModeTest},
+				catalog.EventFilter{ObjectID: id, Limit: 1})
+			if err != nil || len(list.Items) != 1 || string(list.Items[0].Data)+"\n" != string(created.body) {
+				t.Errorf("%s: the event's document is not the answer: %v %+v", name, err, list.Items)
+			}
+		}
+	})
+}

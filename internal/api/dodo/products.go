@@ -22,8 +22,14 @@ func (a *API) createProduct(w http.ResponseWriter, r *http.Request) error {
 		return pr.Err()
 	}
 	tn := face.Tenant(r)
-	if err := a.store.CreateProduct(r.Context(), tn, p); err != nil {
+	ctx, docs := store.WithDocuments(r.Context())
+	if err := a.store.CreateProduct(ctx, tn, p); err != nil {
 		return err
+	}
+	// The answer is the product as its event recorded it.
+	if doc, ok := docs.Get("product", p.ID); ok {
+		httpx.WriteDocument(w, http.StatusOK, doc)
+		return nil
 	}
 	// p is now exactly what was stored; only its references need loading.
 	refs, err := a.store.LoadProductRefs(r.Context(), tn, []*catalog.Product{p})
