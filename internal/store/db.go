@@ -222,10 +222,10 @@ func (d *db) openSQLite(path string, opt Options) error {
 	u := "file:" + (&url.URL{Path: path}).EscapedPath()
 	// wal_autocheckpoint(0): the writer never copies the WAL back into
 	// the database itself; the checkpointer does, beside it (writer.go).
-	w, err := sql.Open("sqlite", u+"?"+pragmas+"&_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
-	if err != nil {
-		return err
-	}
+	// Its connections keep the statements River sends as text prepared
+	// (gate.go): River inserts each batch's delivery jobs in the writer's
+	// transaction.
+	w := openGated(u+"?"+pragmas+"&_pragma=journal_mode(WAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate", nil)
 	// Two connections, of which the single writer goroutine uses one at a
 	// time for transactions: the other is free to prepare statements.
 	w.SetMaxOpenConns(2)

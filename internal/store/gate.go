@@ -24,7 +24,13 @@ type gate chan struct{}
 
 func newGate() gate { return make(gate, 1) }
 
+// A nil gate is always open: the writer's own pool keeps statements as
+// River's does (gatedConn) but needs no turns, the writer holding the
+// real gate itself around each batch.
 func (g gate) lock(ctx context.Context) error {
+	if g == nil {
+		return nil
+	}
 	select {
 	case g <- struct{}{}:
 		return nil
@@ -33,7 +39,11 @@ func (g gate) lock(ctx context.Context) error {
 	}
 }
 
-func (g gate) unlock() { <-g }
+func (g gate) unlock() {
+	if g != nil {
+		<-g
+	}
+}
 
 // gatedConnector opens SQLite connections (dsn, modernc's driver) that
 // hold the gate while they write.
