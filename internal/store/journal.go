@@ -79,9 +79,8 @@ func (d *Documents) Get(kind, id string) (json.RawMessage, bool) {
 	return doc, ok
 }
 
-// keepDocument records an event's document, when ctx asks for them. The writer
-// calls it before the request's write returns, which orders it before
-// Get.
+// keepDocument records an event's document when ctx asks for them. It
+// runs before the request's write returns, which orders it before Get.
 func keepDocument(ctx context.Context, ch catalog.Change, data json.RawMessage) {
 	d, _ := ctx.Value(documentsKey{}).(*Documents)
 	if d == nil {

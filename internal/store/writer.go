@@ -80,11 +80,11 @@ func checkpointPause(frames, grown int, busy time.Duration) time.Duration {
 }
 
 // checkpointLoop copies committed WAL frames back into the database file
-// on the writer pool's other connection, after commits, paced by
-// checkpointPause to how fast the WAL grows. SQLite's automatic checkpoint ran
-// inside the committing write (copying pages and an fsync of the database
-// file), so every thousand pages one batch of requests waited for it: the
-// tail latency of every write scenario. A PASSIVE checkpoint never blocks
+// on the writer pool's other connection, after commits, as often as
+// checkpointPause says for how fast the WAL grows. SQLite's automatic
+// checkpoint ran inside the committing write (copying pages and an fsync
+// of the database file), so every thousand pages one batch of requests
+// waited for it: the tail latency of every write scenario. A PASSIVE checkpoint never blocks
 // the writer or readers, but under a steady write load it never catches
 // up: the writer appends while it copies, and only a WAL copied entirely
 // starts over from the top. So once the WAL is past restartFrames the
