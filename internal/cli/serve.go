@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/url"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -27,6 +29,13 @@ import (
 )
 
 // serveConfig is everything serve needs, from flags and environment.
+// defaultGCPercent is the garbage collector's GOGC while the environment
+// sets none: twice Go's default heap growth between collections. A write
+// allocates its request, its rendered document and its journal row, and
+// at Go's 100 collecting was a twentieth of a create's CPU; at 200 creates
+// ran 8% faster for 35 MB more peak memory under the benchmark's load.
+const defaultGCPercent = 200
+
 type serveConfig struct {
 	addr string
 	db   string
@@ -70,6 +79,9 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	seed := fs.String("seed", "", "apply this catalog file (pricebook catalog) to a test-mode partition at start: the key the file fixes (made when absent), else the first business's; a reset of that partition restores it")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(defaultGCPercent)
 	}
 	if *webhookWorkers < 0 {
 		return fmt.Errorf("--webhook-workers must be 0 or more, not %d", *webhookWorkers)

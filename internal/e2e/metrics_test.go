@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,4 +94,44 @@ func TestMetrics(t *testing.T) {
 		}
 		s.stop(t)
 	})
+}
+
+// TestGarbageCollectorDefault: serve runs the collector at GOGC=200 when
+// the environment sets none, and as GOGC says when it does (the Go
+// collector's metric reports the setting in force).
+func TestGarbageCollectorDefault(t *testing.T) {
+	for _, c := range []struct{ env, want string }{{"", "200"}, {"50", "50"}} {
+		if c.env != "" {
+			t.Setenv("GOGC", c.env)
+		} else {
+			t.Setenv("GOGC", "")
+			os.Unsetenv("GOGC") // t.Setenv restores it afterwards
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		db := filepath.Join(t.TempDir(), "gc.db")
+		s := start(t, db, "--metrics-addr", addr)
+		var got string
+		deadline := time.Now().Add(10 * time.Second)
+		for got == "" && time.Now().Before(deadline) {
+			if res, err := http.Get("http://" + addr + "/metrics"); err == nil {
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				for _, line := range strings.Split(string(b), "\n") {
+					if v, ok := strings.CutPrefix(line, "go_gc_gogc_percent "); ok {
+						got = v
+					}
+				}
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if got != c.want {
+			t.Errorf("GOGC %q: go_gc_gogc_percent %q, want %s", c.env, got, c.want)
+		}
+		s.stop(t)
+	}
 }
