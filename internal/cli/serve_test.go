@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -89,5 +90,21 @@ func TestRootIsTheDashboardForBrowsers(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/dashboard/", nil))
 	if rec.Code != 303 || rec.Header().Get("Location") != "/dashboard/signin?next=%2Fdashboard%2F" {
 		t.Errorf("GET /dashboard/: %d %v", rec.Code, rec.Header())
+	}
+}
+
+// TestServeRefusesBadFlags: serve stops before opening anything when a
+// flag's value makes no sense, and says which flag.
+func TestServeRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--webhook-workers", "-1"},
+		{"--webhook-timeout", "0s"},
+	} {
+		var stderr strings.Builder
+		code := Run(context.Background(), append([]string{"serve", "--db", ":memory:", "--addr", "127.0.0.1:0"}, args...),
+			func(string) string { return "" }, strings.NewReader(""), io.Discard, &stderr)
+		if code == 0 || !strings.Contains(stderr.String(), args[0]) {
+			t.Errorf("serve %v: exit %d, stderr %q", args, code, stderr.String())
+		}
 	}
 }
