@@ -33,7 +33,8 @@ import (
 // sets none: twice Go's default heap growth between collections. A write
 // allocates its request, its rendered document and its journal row, and
 // at Go's 100 collecting was a twentieth of a create's CPU; at 200 creates
-// ran 8% faster for 35 MB more peak memory under the benchmark's load.
+// ran 8% faster for 30 to 90 MB more peak memory under the benchmark's
+// load.
 const defaultGCPercent = 200
 
 type serveConfig struct {
