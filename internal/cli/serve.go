@@ -28,7 +28,6 @@ import (
 	"github.com/pricebook/pricebook/internal/webhooks"
 )
 
-// serveConfig is everything serve needs, from flags and environment.
 // defaultGCPercent is the garbage collector's GOGC while the environment
 // sets none: twice Go's default heap growth between collections. A write
 // allocates its request, its rendered document and its journal row, and
@@ -37,6 +36,7 @@ import (
 // load.
 const defaultGCPercent = 200
 
+// serveConfig is everything serve needs, from flags and environment.
 type serveConfig struct {
 	addr string
 	db   string

@@ -78,10 +78,12 @@ type gatedConn struct {
 	conn driver.Conn
 	gate gate
 	inTx bool
-	// stmts are River's statements, prepared once per connection: River
-	// sends the same few dozen queries as text again and again, and
-	// SQLite parsing them (its completer's update once per job) was a
-	// sixth of a create's CPU with a webhook endpoint subscribed.
+	// stmts are the queries sent as text, River's above all, prepared
+	// once per connection: River sends the same few dozen queries again
+	// and again, and SQLite parsing them (its completer's update once per
+	// job, its job insert in the writer's transaction) was a sixth of a
+	// create's CPU with a webhook endpoint subscribed. The store's own
+	// statements arrive prepared (db.prepared) and pass through.
 	stmts map[string]*connStmt
 }
 
